@@ -1,0 +1,62 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { batchDescription } from './actions/batch/Batch.resource';
+import { callDescription } from './actions/call/Call.resource';
+import { conversationDescription } from './actions/conversation/Conversation.resource';
+import { router } from './actions/router';
+import { transcriptionDescription } from './actions/transcription/Transcription.resource';
+
+export class FormantAi implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'FormantAI',
+		name: 'formantAi',
+		icon: { light: 'file:formantAi.svg', dark: 'file:formantAi.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Place AI voice calls, read conversations and recordings, run CSV campaigns and transcribe audio with FormantAI',
+		defaults: { name: 'FormantAI' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'formantAiApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Batch', value: 'batch', description: 'A CSV campaign: one call per row' },
+					{ name: 'Call', value: 'call', description: 'An outbound phone call by an AI agent' },
+					{
+						name: 'Conversation',
+						value: 'conversation',
+						description: 'The record of one call attempt: outcome, results, transcript, recording',
+					},
+					{
+						name: 'Transcription',
+						value: 'transcription',
+						description: 'Speech-to-text for an audio file',
+					},
+				],
+				default: 'call',
+			},
+			...batchDescription,
+			...callDescription,
+			...conversationDescription,
+			...transcriptionDescription,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,103 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * The error for a bad parameter value: names the field and the item (n8n's `[item N]`, counted
+ * from 0 like n8n's item index) and says how to fix it. Raised before anything is sent.
+ */
+export function fieldError(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	itemIndex: number,
+	field: string,
+	problem: string,
+	fix?: string,
+): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `${field}: ${problem} [item ${itemIndex}]`, {
+		itemIndex,
+		description: fix,
+	});
+}
+
+function show(value: unknown): string {
+	if (value === undefined || value === null || value === '') return 'nothing';
+	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	return `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
+}
+
+/** A whole number above 0, such as an agent or batch ID (also accepts "123" from expressions). */
+export function positiveInteger(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	fix?: string,
+): number {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+	if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			field,
+			`must be a whole number above 0, got ${show(value)}`,
+			fix,
+		);
+	}
+	return number;
+}
+
+/** A non-empty ID or name, trimmed. */
+export function requiredString(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	fix?: string,
+): string {
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!text) throw fieldError(ctx, itemIndex, field, `is required, got ${show(value)}`, fix);
+	return text;
+}
+
+/** Parses a JSON parameter that may already be an object (n8n gives objects for json fields). */
+export function jsonObject(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): Record<string, unknown> | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	let parsed = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value);
+		} catch (error) {
+			throw fieldError(
+				ctx,
+				itemIndex,
+				field,
+				`is not valid JSON (${(error as Error).message})`,
+				'Write a JSON object such as {"key": "value"}, or use an expression that returns an object.',
+			);
+		}
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw fieldError(ctx, itemIndex, field, `must be a JSON object, got ${show(value)}`);
+	}
+	return parsed as Record<string, unknown>;
+}
+
+/** Limit of a Get Many: a whole number from 1. */
+export function limitValue(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	itemIndex: number,
+	value: unknown,
+): number {
+	return positiveInteger(
+		ctx,
+		itemIndex,
+		'Limit',
+		value,
+		'Set Limit to 1 or more, or turn on Return All.',
+	);
+}

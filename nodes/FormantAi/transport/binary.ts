@@ -1,0 +1,116 @@
+import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ApiRequest } from './request';
+import { formantAiRequestFull } from './request';
+
+/** Content-Disposition's file name, if the server gave one. */
+export function fileNameFromDisposition(disposition: string | undefined): string | undefined {
+	if (!disposition) return undefined;
+	const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(disposition);
+	if (star) {
+		try {
+			return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+		} catch {
+			// fall through to the plain parameter
+		}
+	}
+	const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(disposition);
+	const name = plain ? (plain[2] ?? plain[1]).trim() : '';
+	return name || undefined;
+}
+
+export interface DownloadOptions {
+	path: string;
+	itemIndex?: number;
+	/** Used when the response does not name the file. */
+	fallbackFileName: string;
+	/** Used when the response has no usable Content-Type. */
+	fallbackMimeType: string;
+	retry?: ApiRequest['retry'];
+}
+
+/**
+ * Downloads a file into n8n's binary data, streaming it (in filesystem mode it goes straight to
+ * disk, so a large recording is never held in memory whole).
+ */
+export async function downloadBinary(
+	this: IExecuteFunctions | IWebhookFunctions,
+	options: DownloadOptions,
+): Promise<IBinaryData> {
+	const response = await formantAiRequestFull.call(this, {
+		method: 'GET',
+		path: options.path,
+		response: 'stream',
+		itemIndex: options.itemIndex,
+		retry: options.retry,
+	});
+	const headers = response.headers;
+	const disposition = headers['content-disposition'];
+	const fileName =
+		fileNameFromDisposition(Array.isArray(disposition) ? disposition[0] : disposition) ??
+		options.fallbackFileName;
+	const rawType = headers['content-type'];
+	const contentType = String(Array.isArray(rawType) ? rawType[0] : (rawType ?? ''))
+		.split(';')[0]
+		.trim();
+	const mimeType =
+		contentType && contentType !== 'application/octet-stream'
+			? contentType
+			: options.fallbackMimeType;
+	return await this.helpers.prepareBinaryData(
+		response.body as Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+		fileName,
+		mimeType,
+	);
+}
+
+export interface UploadFile {
+	/** Form field name, e.g. `file` or `audio`. */
+	field: string;
+	data: Uint8Array;
+	fileName: string;
+	mimeType: string;
+}
+
+/** A multipart body from text fields and one file, as native FormData (no extra packages). */
+export function buildForm(fields: Record<string, string | undefined>, file: UploadFile): FormData {
+	const form = new FormData();
+	for (const [name, value] of Object.entries(fields)) {
+		if (value !== undefined) form.append(name, value);
+	}
+	form.append(
+		file.field,
+		new Blob([new Uint8Array(file.data)], { type: file.mimeType }),
+		file.fileName,
+	);
+	return form;
+}
+
+/**
+ * Reads a binary property of an input item as an upload. `getBinaryDataBuffer` reads from
+ * whichever store n8n uses (memory, filesystem, S3), so this works in every binary mode.
+ */
+export async function binaryUpload(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	binaryPropertyName: string,
+	field: string,
+): Promise<UploadFile & { binary: IBinaryData }> {
+	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
+	const data = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
+	if (data.length === 0) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The file in binary field "${binaryPropertyName}" of item ${itemIndex} is empty`,
+			{ itemIndex, description: 'Pass a file with content, or check the node that produced it.' },
+		);
+	}
+	return {
+		field,
+		data,
+		fileName: binary.fileName ?? `${field}.bin`,
+		mimeType: binary.mimeType || 'application/octet-stream',
+		binary,
+	};
+}

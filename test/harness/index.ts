@@ -1,0 +1,244 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling: a temp folder for n8n's filesystem binary mode, never shipped */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Container } from '@n8n/di';
+import { mock } from 'jest-mock-extended';
+import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ExecutionError,
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+
+import { FormantAi } from '../../nodes/FormantAi/FormantAi.node';
+import { TestCredentialsHelper } from './credentials';
+
+/** Test input as plain data: JSON, and binary files given as bytes or text. */
+export interface InputItem {
+	json: IDataObject;
+	binary?: Record<string, { data: Buffer | string; fileName?: string; mimeType?: string }>;
+}
+
+/**
+ * A start node that emits the test's items, storing their files through n8n's own
+ * `prepareBinaryData` so they live wherever the binary mode puts them (memory or disk).
+ */
+class HarnessInput implements INodeType {
+	description = {
+		displayName: 'Harness Input',
+		name: 'harnessInput',
+		group: ['input'],
+		version: 1,
+		description: 'Emits test items',
+		defaults: { name: 'Input' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Key', name: 'key', type: 'string', default: '' }],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = inputs.get(this.getNodeParameter('key', 0) as string) ?? [];
+		const out: INodeExecutionData[] = [];
+		for (const [index, item] of items.entries()) {
+			const result: INodeExecutionData = { json: item.json, pairedItem: { item: 0 } };
+			if (item.binary) {
+				result.binary = {};
+				for (const [field, file] of Object.entries(item.binary)) {
+					const data = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
+					result.binary[field] = await this.helpers.prepareBinaryData(
+						data,
+						file.fileName ?? `file-${index}`,
+						file.mimeType,
+					);
+				}
+			}
+			out.push(result);
+		}
+		return [out];
+	}
+}
+
+const inputs = new Map<string, InputItem[]>();
+let runCounter = 0;
+
+const nodeTypeClasses: Record<string, INodeType> = {
+	harnessInput: new HarnessInput(),
+	formantAi: new FormantAi(),
+};
+
+/** Lets other test files add node types (the trigger registers itself this way). */
+export function registerNodeType(name: string, type: INodeType): void {
+	nodeTypeClasses[name] = type;
+}
+
+const nodeTypes: INodeTypes = {
+	getByName: (name: string) => nodeTypeClasses[name] as INodeType | IVersionedNodeType,
+	getByNameAndVersion: (name: string) => nodeTypeClasses[name],
+	getKnownTypes: () => ({}),
+};
+
+export type BinaryMode = 'default' | 'filesystem';
+
+let fsBinaryDir: string | undefined;
+
+/** Switches n8n's binary data store between memory ('default') and a temp folder ('filesystem'). */
+async function useBinaryMode(mode: BinaryMode): Promise<void> {
+	const service = Container.get(BinaryDataService) as unknown as {
+		config: { mode: string; localStoragePath: string; availableModes: string[] };
+		managers: Record<string, unknown>;
+		mode: string;
+		init(): Promise<void>;
+	};
+	if (mode === 'filesystem') {
+		fsBinaryDir ??= mkdtempSync(join(tmpdir(), 'formantai-binary-'));
+		service.config.mode = 'filesystem';
+		service.config.localStoragePath = fsBinaryDir;
+		service.config.availableModes = ['filesystem'];
+		await service.init();
+	} else {
+		// Without a manager for the mode, n8n keeps binary data in memory as base64.
+		service.mode = 'default';
+	}
+}
+
+export interface RunNodeOptions {
+	/** Parameters of the node under test. */
+	parameters: INodeParameters;
+	/** Node type name (default our action node). */
+	type?: string;
+	input?: InputItem[];
+	/** Credentials by type; `formantAiApi` is required for API operations. */
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	continueOnFail?: boolean;
+	/** n8n's Retry On Fail setting (tries include the first). */
+	retryOnFail?: { maxTries: number };
+	binaryMode?: BinaryMode;
+	/** Cancel the execution after it starts (tests of cancellation). */
+	onStarted?: (cancel: () => void) => void;
+}
+
+export interface RunNodeResult {
+	/** Items on the node's first output. */
+	items: INodeExecutionData[];
+	/** The node's error when the workflow stopped on it. */
+	error?: ExecutionError;
+	run: IRun;
+	/** Reads a binary property of an output item, whatever the binary mode. */
+	binary(item: INodeExecutionData, field?: string): Promise<Buffer>;
+}
+
+/**
+ * Runs `Input → node under test` through n8n's real `WorkflowExecute`, as a manual execution.
+ */
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	await useBinaryMode(options.binaryMode ?? 'default');
+	const key = `run-${++runCounter}`;
+	inputs.set(key, options.input ?? [{ json: {} }]);
+
+	const inputNode: INode = {
+		id: 'input',
+		name: 'Input',
+		type: 'harnessInput',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { key },
+	};
+	const node: INode = {
+		id: 'subject',
+		name: 'FormantAI',
+		type: options.type ?? 'formantAi',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: options.parameters,
+		credentials: Object.fromEntries(
+			Object.keys(options.credentials).map((type) => [type, { id: type, name: type }]),
+		),
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.retryOnFail
+			? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: 0 }
+			: {}),
+	};
+	const workflow = new Workflow({
+		id: 'harness',
+		name: 'Harness',
+		nodes: [inputNode, node],
+		connections: {
+			Input: { main: [[{ node: 'FormantAI', type: NodeConnectionTypes.Main, index: 0 }]] },
+		},
+		active: false,
+		nodeTypes,
+		staticData: {},
+	});
+
+	const executionId = `exec-${runCounter}`;
+	const additionalData = mock<IWorkflowExecuteAdditionalData>();
+	Object.assign(additionalData, {
+		executionId,
+		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		hooks: new ExecutionLifecycleHooks('manual', executionId, {
+			id: 'harness',
+			name: 'Harness',
+			active: false,
+			activeVersionId: null,
+			isArchived: false,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			nodes: [inputNode, node],
+			connections: {},
+		} as never),
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		restApiUrl: 'http://127.0.0.1/rest',
+		encryptedRunnerIdentity: undefined,
+		currentNodeExecutionIndex: 0,
+		evalLlmMockHandler: undefined,
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+	});
+
+	const runData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: inputNode, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+	const execution = new WorkflowExecute(additionalData, 'manual', runData);
+	const promise = execution.processRunExecutionData(workflow);
+	options.onStarted?.(() => promise.cancel());
+	const run = await promise;
+	inputs.delete(key);
+
+	const nodeRuns = run.data.resultData.runData.FormantAI ?? [];
+	const last = nodeRuns[nodeRuns.length - 1];
+	const items = (last?.data?.main?.[0] ?? []) as INodeExecutionData[];
+	return {
+		items,
+		error: last?.error ?? run.data.resultData.error,
+		run,
+		binary: async (item, field = 'data') => {
+			const data = item.binary?.[field] as IBinaryData | undefined;
+			if (!data) throw new Error(`no binary field "${field}" on the item`);
+			return await Container.get(BinaryDataService).getAsBuffer(data);
+		},
+	};
+}
+
+/** The credential for the action node, pointed at a simulator or any base URL. */
+export function apiCredential(baseUrl: string, apiKey: string): ICredentialDataDecryptedObject {
+	return { apiKey, region: 'custom', baseUrl };
+}
