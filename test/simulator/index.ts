@@ -37,7 +37,7 @@ export type {
 } from './state';
 export type { FaultKind, FaultSpec } from './faults';
 export type { SeedConversationOptions } from './conversations';
-export type { WebhookTargetInput } from './webhooks';
+export type { WebhookEventPayload, WebhookTargetInput } from './webhooks';
 export { outcomeForNumber };
 export { signature as webhookSignature, ALL_EVENTS, RETRY_DELAYS_MS } from './webhooks';
 export { startWebhookReceiver, type WebhookReceiver, type ReceivedWebhook } from './receiver';

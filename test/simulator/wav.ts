@@ -3,7 +3,20 @@ import { Readable } from 'stream';
 
 const HEADER_BYTES = 44;
 const SAMPLE_RATE = 8000; // telephone-quality mono 16-bit PCM
-const CHUNK_BYTES = 64 * 1024;
+const TONE_HZ = 400; // 20 samples per period, so a 32,000-sample chunk repeats seamlessly
+const CHUNK_BYTES = 64_000;
+
+let toneChunk: Buffer | undefined;
+/** One precomputed chunk of quiet tone, reused (copied) for every chunk of every recording. */
+function tone(): Buffer {
+	if (!toneChunk) {
+		toneChunk = Buffer.alloc(CHUNK_BYTES);
+		for (let i = 0; i < CHUNK_BYTES / 2; i++) {
+			toneChunk.writeInt16LE(Math.round(2000 * Math.sin((2 * Math.PI * TONE_HZ * i) / SAMPLE_RATE)), i * 2);
+		}
+	}
+	return toneChunk;
+}
 
 /** Canonical 44-byte PCM WAV header whose RIFF/data sizes match `totalBytes`. */
 export function wavHeader(totalBytes: number): Buffer {
@@ -33,11 +46,10 @@ export function wavSize(requested: number): number {
 
 /**
  * Streams a WAV of `totalBytes` (see wavSize) generated chunk by chunk, so a 50 MB
- * recording never sits in memory at once. Content is a quiet 440 Hz tone.
+ * recording never sits in memory at once. Content is a quiet 400 Hz tone.
  */
 export function wavStream(totalBytes: number): Readable {
 	let sent = 0;
-	let sample = 0;
 	return new Readable({
 		read() {
 			if (sent === 0) {
@@ -51,13 +63,9 @@ export function wavStream(totalBytes: number): Readable {
 				return;
 			}
 			const n = Math.min(CHUNK_BYTES, left);
-			const chunk = Buffer.alloc(n);
-			for (let i = 0; i + 1 < n; i += 2) {
-				chunk.writeInt16LE(Math.round(2000 * Math.sin((2 * Math.PI * 440 * sample) / SAMPLE_RATE)), i);
-				sample++;
-			}
 			sent += n;
-			this.push(chunk);
+			// A copy, so consumers may keep or mutate chunks safely.
+			this.push(Buffer.from(tone().subarray(0, n)));
 		},
 	});
 }

@@ -8,6 +8,7 @@ import {
 	TERMINAL_STATUSES,
 	type Conversation,
 	type DeliveryRecord,
+	type RetryContext,
 	type SimContext,
 	type WebhookTarget,
 } from './state';
@@ -28,6 +29,33 @@ export interface WebhookTargetInput {
 	includeTranscript?: boolean;
 	includeRecordingUrl?: boolean;
 	active?: boolean;
+}
+
+/** The JSON body a receiver gets (fields per the reference §8.5/8.6). */
+export interface WebhookEventPayload {
+	event_id: string;
+	event_type: string;
+	timestamp: string;
+	data: {
+		call: {
+			agent_id: number;
+			call_parameters: Record<string, string>;
+			conversation_id: string;
+			duration_seconds: number | null;
+			ended_at: string | null;
+			failure_reason: string | null;
+			from_phone: string;
+			recording_url: string | null;
+			started_at: string | null;
+			status: string;
+			to_phone: string;
+			trace_id: string;
+		};
+		results: Record<string, unknown>;
+		retry: { attempt_number: number; is_final_attempt: boolean; max_attempts: number; next_retry_at: string | null };
+		retry_context: RetryContext;
+		transcript?: string;
+	};
 }
 
 interface PendingEvent {
@@ -82,7 +110,7 @@ export class Webhooks {
 		for (const target of this.ctx.state.targets.get(c.agent_id) ?? []) {
 			if (!target.active || !target.events.includes(eventType)) continue;
 			const event_id = `evt_${randomBytes(6).toString('hex')}`;
-			const payload = {
+			const payload: WebhookEventPayload = {
 				event_id,
 				event_type: eventType,
 				timestamp: new Date(c.end_timestamp ?? this.ctx.clock.now()).toISOString(),
@@ -100,12 +128,12 @@ export class Webhooks {
 		}
 	}
 
-	private eventData(c: Conversation, target: WebhookTarget): Record<string, unknown> {
+	private eventData(c: Conversation, target: WebhookTarget): WebhookEventPayload['data'] {
 		const completed = c.status === 'completed';
 		// The docs' example map leaves the destination out (it is to_phone).
 		const callParameters = { ...c.parameters };
 		delete callParameters.customer_phone;
-		const data: Record<string, unknown> = {
+		const data: WebhookEventPayload['data'] = {
 			call: {
 				agent_id: c.agent_id,
 				call_parameters: callParameters,
