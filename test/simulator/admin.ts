@@ -5,13 +5,19 @@ import { ApiError, TERMINAL_STATUSES, type Reply, type TerminalStatus } from './
 const ok = (body: unknown): Reply => ({ status: 200, body });
 
 function obj(body: unknown): Record<string, unknown> {
-	return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+	return typeof body === 'object' && body !== null && !Array.isArray(body)
+		? (body as Record<string, unknown>)
+		: {};
 }
 
 function terminal(v: unknown): TerminalStatus | undefined {
 	if (v === undefined || v === null) return undefined;
 	if (!TERMINAL_STATUSES.includes(v as TerminalStatus)) {
-		throw new ApiError(400, 'invalid_request', `status must be one of ${TERMINAL_STATUSES.join(', ')}`);
+		throw new ApiError(
+			400,
+			'invalid_request',
+			`status must be one of ${TERMINAL_STATUSES.join(', ')}`,
+		);
 	}
 	return v as TerminalStatus;
 }
@@ -21,7 +27,12 @@ function terminal(v: unknown): TerminalStatus | undefined {
  * Bodies accept snake_case (HTTP style) and camelCase (same names as the in-process API).
  */
 export function adminHandler(sim: Simulator) {
-	return async (method: string, path: string, _query: Record<string, string>, raw: unknown): Promise<Reply> => {
+	return async (
+		method: string,
+		path: string,
+		_query: Record<string, string>,
+		raw: unknown,
+	): Promise<Reply> => {
 		const body = obj(raw);
 		const route = `${method} ${path.replace(/\/+$/, '')}`;
 		const pick = (snake: string, camel: string): unknown => body[snake] ?? body[camel];
@@ -34,7 +45,8 @@ export function adminHandler(sim: Simulator) {
 				return ok({ now: sim.clock.now(), iso: new Date(sim.clock.now()).toISOString() });
 			case 'POST /__admin/clock/advance': {
 				const ms = Number(body.ms);
-				if (!Number.isFinite(ms) || ms < 0) throw new ApiError(400, 'invalid_request', 'ms must be a number >= 0');
+				if (!Number.isFinite(ms) || ms < 0)
+					throw new ApiError(400, 'invalid_request', 'ms must be a number >= 0');
 				await sim.clock.advance(ms);
 				return ok({ now: sim.clock.now(), iso: new Date(sim.clock.now()).toISOString() });
 			}
@@ -55,14 +67,17 @@ export function adminHandler(sim: Simulator) {
 				return ok({ data: [...sim.state.targets.values()].flat() });
 			case 'POST /__admin/webhook-targets': {
 				const agentId = Number(pick('agent_id', 'agentId'));
-				if (!Number.isInteger(agentId)) throw new ApiError(400, 'invalid_request', 'agent_id must be an integer');
+				if (!Number.isInteger(agentId))
+					throw new ApiError(400, 'invalid_request', 'agent_id must be an integer');
 				const t = sim.addWebhookTarget(agentId, {
 					name: String(body.name ?? ''),
 					url: String(body.url ?? ''),
 					secret: body.secret as string | null | undefined,
 					events: body.events as string[] | undefined,
 					includeTranscript: pick('include_transcript', 'includeTranscript') as boolean | undefined,
-					includeRecordingUrl: pick('include_recording_url', 'includeRecordingUrl') as boolean | undefined,
+					includeRecordingUrl: pick('include_recording_url', 'includeRecordingUrl') as
+						| boolean
+						| undefined,
 					active: body.active as boolean | undefined,
 				});
 				return ok({ data: t });
@@ -72,7 +87,11 @@ export function adminHandler(sim: Simulator) {
 			case 'POST /__admin/faults': {
 				const regex = pick('path_regex', 'pathRegex');
 				if (!FAULT_KINDS.includes(body.kind as FaultKind)) {
-					throw new ApiError(400, 'invalid_request', `kind must be one of ${FAULT_KINDS.join(', ')}`);
+					throw new ApiError(
+						400,
+						'invalid_request',
+						`kind must be one of ${FAULT_KINDS.join(', ')}`,
+					);
 				}
 				const spec: FaultSpec = {
 					method: body.method as string | undefined,
@@ -91,7 +110,8 @@ export function adminHandler(sim: Simulator) {
 				return ok({ ok: true });
 			case 'POST /__admin/seed/conversations': {
 				const n = Number(body.n ?? body.count);
-				if (!Number.isInteger(n) || n < 0) throw new ApiError(400, 'invalid_request', 'n must be an integer >= 0');
+				if (!Number.isInteger(n) || n < 0)
+					throw new ApiError(400, 'invalid_request', 'n must be an integer >= 0');
 				const seeded = sim.seedConversations(n, {
 					agentId: pick('agent_id', 'agentId') as number | undefined,
 					status: terminal(body.status),

@@ -5,12 +5,19 @@ import { simClient, start, type Simulator } from './index';
 
 const T0 = Date.parse('2026-03-16T10:30:00Z');
 
-function csvForm(csv: string | Uint8Array, opts: { agentId?: string; name?: string; filename?: string; type?: string } = {}): FormData {
+function csvForm(
+	csv: string | Uint8Array,
+	opts: { agentId?: string; name?: string; filename?: string; type?: string } = {},
+): FormData {
 	const form = new FormData();
 	if (opts.agentId !== '') form.append('agent_id', opts.agentId ?? '123');
 	if (opts.name !== '') form.append('name', opts.name ?? 'March Follow Ups');
 	const bytes = typeof csv === 'string' ? new TextEncoder().encode(csv) : csv;
-	form.append('file', new Blob([new Uint8Array(bytes)], { type: opts.type ?? 'text/csv' }), opts.filename ?? 'recipients.csv');
+	form.append(
+		'file',
+		new Blob([new Uint8Array(bytes)], { type: opts.type ?? 'text/csv' }),
+		opts.filename ?? 'recipients.csv',
+	);
 	return form;
 }
 
@@ -26,7 +33,8 @@ describe('simulator: batch calls', () => {
 		await sim.close();
 	});
 
-	const docsCsv = 'customer_phone,customer_name,loan_id,due_amount\n+919876543210,Rahul,LN-12345,29000\n+919812345678,Anita,LN-67890,15000\n';
+	const docsCsv =
+		'customer_phone,customer_name,loan_id,due_amount\n+919876543210,Rahul,LN-12345,29000\n+919812345678,Anita,LN-67890,15000\n';
 
 	it('creates a batch from the documented CSV with the documented response shape', async () => {
 		const res = await api.post('/v1/batch-call', csvForm(docsCsv));
@@ -46,7 +54,14 @@ describe('simulator: batch calls', () => {
 		const log = sim.log.find((l) => l.path === '/v1/batch-call')!;
 		expect(log.body).toEqual({
 			fields: { agent_id: '123', name: 'March Follow Ups' },
-			files: [{ field: 'file', filename: 'recipients.csv', contentType: 'text/csv', size: docsCsv.length }],
+			files: [
+				{
+					field: 'file',
+					filename: 'recipients.csv',
+					contentType: 'text/csv',
+					size: docsCsv.length,
+				},
+			],
 		});
 	});
 
@@ -57,8 +72,18 @@ describe('simulator: batch calls', () => {
 		expect((await api.get(`/v1/batch-calls/${id}`)).data.data.status).toBe('in_progress');
 		const placed = sim.callsPlaced();
 		expect(placed.map((p) => p.parameters)).toEqual([
-			{ customer_phone: '+919876543210', customer_name: 'Rahul', loan_id: 'LN-12345', due_amount: '29000' },
-			{ customer_phone: '+919812345678', customer_name: 'Anita', loan_id: 'LN-67890', due_amount: '15000' },
+			{
+				customer_phone: '+919876543210',
+				customer_name: 'Rahul',
+				loan_id: 'LN-12345',
+				due_amount: '29000',
+			},
+			{
+				customer_phone: '+919812345678',
+				customer_name: 'Anita',
+				loan_id: 'LN-67890',
+				due_amount: '15000',
+			},
 		]);
 		expect(placed.every((p) => p.source === 'batch' && p.batch_id === id)).toBe(true);
 
@@ -94,11 +119,15 @@ describe('simulator: batch calls', () => {
 		sim = await start({ now: T0, maxConcurrentCalls: 3, perNumberLimit: false });
 		api = simClient(sim);
 		const rows = Array.from({ length: 7 }, (_, i) => `+91981234560${i}`).join('\n');
-		const id = (await api.post('/v1/batch-call', csvForm(`customer_phone\n${rows}\n`))).data.data.id as number;
+		const id = (await api.post('/v1/batch-call', csvForm(`customer_phone\n${rows}\n`))).data.data
+			.id as number;
 		await sim.clock.advance(1_000);
 		expect(sim.callsPlaced()).toHaveLength(3);
 		// A direct call is refused while the batch holds every slot.
-		const direct = await api.post('/v1/call', { agent_id: 123, parameters: [{ name: 'customer_phone', value: '+14155550100' }] });
+		const direct = await api.post('/v1/call', {
+			agent_id: 123,
+			parameters: [{ name: 'customer_phone', value: '+14155550100' }],
+		});
 		expect(direct.status).toBe(429);
 		expect(direct.data.error.type).toBe('concurrent_call_limit_exceeded');
 		await sim.clock.advance(30_000);
@@ -124,18 +153,31 @@ describe('simulator: batch calls', () => {
 		expect(res.data.data.total_recipients).toBe(2);
 		await sim.clock.advance(1_000);
 		expect(sim.callsPlaced().map((p) => p.parameters)).toEqual([
-			{ customer_phone: '+919876543210', customer_name: 'Sharma, Rahul', note: 'said "call me later"\r\nafter 5pm' },
+			{
+				customer_phone: '+919876543210',
+				customer_name: 'Sharma, Rahul',
+				note: 'said "call me later"\r\nafter 5pm',
+			},
 			{ customer_phone: '+919812345670', customer_name: 'राहुल शर्मा', note: 'नमस्ते' },
 		]);
 	});
 
 	it('accepts a .csv file sent as application/octet-stream, and text/csv without the extension', async () => {
-		expect((await api.post('/v1/batch-call', csvForm(docsCsv, { type: 'application/octet-stream' }))).status).toBe(200);
-		expect((await api.post('/v1/batch-call', csvForm(docsCsv, { filename: 'recipients' }))).status).toBe(200);
+		expect(
+			(await api.post('/v1/batch-call', csvForm(docsCsv, { type: 'application/octet-stream' })))
+				.status,
+		).toBe(200);
+		expect(
+			(await api.post('/v1/batch-call', csvForm(docsCsv, { filename: 'recipients' }))).status,
+		).toBe(200);
 	});
 
 	it.each([
-		['file must be a CSV (.csv)', { filename: 'recipients.xlsx', type: 'application/vnd.ms-excel' }, docsCsv],
+		[
+			'file must be a CSV (.csv)',
+			{ filename: 'recipients.xlsx', type: 'application/vnd.ms-excel' },
+			docsCsv,
+		],
 		['CSV must have a customer_phone column', {}, 'phone,name\n+919876543210,Rahul\n'],
 		['CSV must contain at least one recipient row', {}, 'customer_phone,customer_name\n'],
 		['CSV file is empty', {}, ''],
@@ -165,7 +207,10 @@ describe('simulator: batch calls', () => {
 
 	it('lists batches newest first with the list envelope, agent filter and 404s', async () => {
 		for (let i = 0; i < 3; i++) {
-			await api.post('/v1/batch-call', csvForm(docsCsv, { name: `b${i}`, agentId: i === 2 ? '456' : '123' }));
+			await api.post(
+				'/v1/batch-call',
+				csvForm(docsCsv, { name: `b${i}`, agentId: i === 2 ? '456' : '123' }),
+			);
 			await sim.clock.advance(60_000);
 		}
 		const list = await api.get('/v1/batch-calls', { params: { limit: 2 } });
@@ -179,7 +224,11 @@ describe('simulator: batch calls', () => {
 		const filtered = await api.get('/v1/batch-calls', { params: { agent_id: 123 } });
 		expect(filtered.data.total).toBe(2);
 		expect((await api.get('/v1/batch-calls', { params: { limit: 500 } })).status).toBe(400);
-		for (const path of ['/v1/batch-calls/99999', '/v1/batch-calls/99999/metrics', '/v1/batch-calls/abc']) {
+		for (const path of [
+			'/v1/batch-calls/99999',
+			'/v1/batch-calls/99999/metrics',
+			'/v1/batch-calls/abc',
+		]) {
 			const r = await api.get(path);
 			expect(r.status).toBe(404);
 			expect(r.data.error).toEqual({ message: 'batch not found', type: 'not_found' });

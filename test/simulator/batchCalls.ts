@@ -64,7 +64,8 @@ export function createBatch(ctx: SimContext, form: MultipartBody): Reply {
 		throw invalid(`CSV could not be parsed: ${(e as Error).message}`);
 	}
 	if (parsed.columns.length === 0) throw invalid('CSV file is empty');
-	if (!parsed.columns.includes('customer_phone')) throw invalid('CSV must have a customer_phone column');
+	if (!parsed.columns.includes('customer_phone'))
+		throw invalid('CSV must have a customer_phone column');
 	if (parsed.records.length === 0) throw invalid('CSV must contain at least one recipient row');
 	const blank = parsed.records.findIndex((r) => !r.customer_phone);
 	if (blank >= 0) throw invalid(`CSV row ${blank + 2} has an empty customer_phone`);
@@ -84,7 +85,11 @@ export function listBatches(ctx: SimContext, query: Record<string, string>): Rep
 	const page = matching.slice(offset, offset + limit);
 	return {
 		status: 200,
-		body: { data: page.map(batchJson), has_more: offset + page.length < matching.length, total: matching.length },
+		body: {
+			data: page.map(batchJson),
+			has_more: offset + page.length < matching.length,
+			total: matching.length,
+		},
 	};
 }
 
@@ -126,7 +131,8 @@ export function batchMetrics(ctx: SimContext, b: Batch): Record<string, number> 
 		}
 		if (c.status === 'completed') durationSum += c.duration_seconds ?? 0;
 	}
-	const processed = m.busy + m.completed + m.failed + m.no_answer + m.socket_failure + m.unreachable;
+	const processed =
+		m.busy + m.completed + m.failed + m.no_answer + m.socket_failure + m.unreachable;
 	return {
 		avg_duration_seconds: m.completed > 0 ? round1(durationSum / m.completed) : 0,
 		busy_count: m.busy,

@@ -83,7 +83,9 @@ describe('simulator: POST /v1/call', () => {
 		await sim.clock.advance(due - T0 - 1);
 		expect(sim.callsPlaced()).toHaveLength(0);
 		await sim.clock.advance(1);
-		expect(sim.callsPlaced()).toMatchObject([{ conversation_id: id, source: 'scheduled', at: due }]);
+		expect(sim.callsPlaced()).toMatchObject([
+			{ conversation_id: id, source: 'scheduled', at: due },
+		]);
 		expect((await api.get(`/v1/conversations/${id}`)).data.data.status).toBe('in_progress');
 		await sim.clock.advance(30_000);
 		const detail = (await api.get(`/v1/conversations/${id}`)).data.data;
@@ -98,7 +100,11 @@ describe('simulator: POST /v1/call', () => {
 			retry_language: 'hi-IN',
 			retry_stage_id: 'stage_follow_up',
 		};
-		const res = await api.post('/v1/call', { agent_id: 123, parameters: phoneParams('+919876543210'), retry_context });
+		const res = await api.post('/v1/call', {
+			agent_id: 123,
+			parameters: phoneParams('+919876543210'),
+			retry_context,
+		});
 		expect(res.status).toBe(200);
 		expect(res.data.data.status).toBe('initiated');
 		expect(res.data.data.retry_context).toEqual(retry_context);
@@ -122,9 +128,14 @@ describe('simulator: POST /v1/call', () => {
 
 	it('rejects a missing or wrong key with the documented 401 body', async () => {
 		for (const client of [simClient(sim, { apiKey: null }), simClient(sim, { apiKey: 'wrong' })]) {
-			const res = await client.post('/v1/call', { agent_id: 123, parameters: phoneParams('+919876543210') });
+			const res = await client.post('/v1/call', {
+				agent_id: 123,
+				parameters: phoneParams('+919876543210'),
+			});
 			expect(res.status).toBe(401);
-			expect(res.data).toEqual({ error: { message: 'invalid or missing api key', type: 'authentication_error' } });
+			expect(res.data).toEqual({
+				error: { message: 'invalid or missing api key', type: 'authentication_error' },
+			});
 		}
 		expect(sim.callsPlaced()).toHaveLength(0);
 	});
@@ -134,13 +145,39 @@ describe('simulator: POST /v1/call', () => {
 		[{ agent_id: '123', parameters: phoneParams('+919876543210') }, 'agent_id must be an integer'],
 		[{ agent_id: 1.5, parameters: phoneParams('+919876543210') }, 'agent_id must be an integer'],
 		[{ agent_id: 123 }, 'parameters is required'],
-		[{ agent_id: 123, parameters: { customer_phone: '+91' } }, 'parameters must be an array of {name, value} objects'],
-		[{ agent_id: 123, parameters: [{ name: 'customer_phone', value: 919876543210 }] }, 'parameters[0].value must be a string'],
-		[{ agent_id: 123, parameters: [{ name: 'customer_name', value: 'Rahul' }] }, 'customer_phone parameter is required'],
+		[
+			{ agent_id: 123, parameters: { customer_phone: '+91' } },
+			'parameters must be an array of {name, value} objects',
+		],
+		[
+			{ agent_id: 123, parameters: [{ name: 'customer_phone', value: 919876543210 }] },
+			'parameters[0].value must be a string',
+		],
+		[
+			{ agent_id: 123, parameters: [{ name: 'customer_name', value: 'Rahul' }] },
+			'customer_phone parameter is required',
+		],
 		[{ agent_id: 123, parameters: [] }, 'customer_phone parameter is required'],
-		[{ agent_id: 123, parameters: phoneParams('+919876543210'), scheduled_for: 'tomorrow' }, 'scheduled_for must be an ISO 8601 date-time'],
-		[{ agent_id: 123, parameters: phoneParams('+919876543210'), scheduled_for: '2026-03-18T20:00:00Z' }, 'scheduled_for must be in the future'],
-		[{ agent_id: 123, parameters: phoneParams('+919876543210'), scheduled_for: '2026-04-18T21:00:00Z' }, 'scheduled_for must be within the next 30 days'],
+		[
+			{ agent_id: 123, parameters: phoneParams('+919876543210'), scheduled_for: 'tomorrow' },
+			'scheduled_for must be an ISO 8601 date-time',
+		],
+		[
+			{
+				agent_id: 123,
+				parameters: phoneParams('+919876543210'),
+				scheduled_for: '2026-03-18T20:00:00Z',
+			},
+			'scheduled_for must be in the future',
+		],
+		[
+			{
+				agent_id: 123,
+				parameters: phoneParams('+919876543210'),
+				scheduled_for: '2026-04-18T21:00:00Z',
+			},
+			'scheduled_for must be within the next 30 days',
+		],
 	])('400 invalid_request for %j', async (body, message) => {
 		const res = await api.post('/v1/call', body);
 		expect(res.status).toBe(400);
@@ -153,26 +190,40 @@ describe('simulator: POST /v1/call', () => {
 			transformRequest: [(d: unknown) => d],
 		});
 		expect(res.status).toBe(400);
-		expect(res.data.error).toEqual({ message: 'request body must be valid JSON', type: 'invalid_request' });
+		expect(res.data.error).toEqual({
+			message: 'request body must be valid JSON',
+			type: 'invalid_request',
+		});
 	});
 
 	it('404 agent not found for an unknown agent', async () => {
-		const res = await api.post('/v1/call', { agent_id: 999, parameters: phoneParams('+919876543210') });
+		const res = await api.post('/v1/call', {
+			agent_id: 999,
+			parameters: phoneParams('+919876543210'),
+		});
 		expect(res.status).toBe(404);
 		expect(res.data).toEqual({ error: { message: 'agent not found', type: 'not_found' } });
 	});
 
 	it('409 duplicate_request when an idempotency key is reused within 24 h for the same agent', async () => {
-		const body = { agent_id: 123, parameters: phoneParams('+919876543210'), idempotency_key: 'key-1' };
+		const body = {
+			agent_id: 123,
+			parameters: phoneParams('+919876543210'),
+			idempotency_key: 'key-1',
+		};
 		expect((await api.post('/v1/call', body)).status).toBe(200);
 		const dup = await api.post('/v1/call', { ...body, parameters: phoneParams('+919876543211') });
 		expect(dup.status).toBe(409);
-		expect(dup.data).toEqual({ error: { message: 'idempotency key already used', type: 'duplicate_request' } });
+		expect(dup.data).toEqual({
+			error: { message: 'idempotency key already used', type: 'duplicate_request' },
+		});
 		// Scope is per agent.
 		expect((await api.post('/v1/call', { ...body, agent_id: 456 })).status).toBe(200);
 		// After 24 h the key is free again.
 		await sim.clock.advance(24 * 3600_000);
-		expect((await api.post('/v1/call', { ...body, parameters: phoneParams('+919876543212') })).status).toBe(200);
+		expect(
+			(await api.post('/v1/call', { ...body, parameters: phoneParams('+919876543212') })).status,
+		).toBe(200);
 		expect(sim.callsPlaced().map((c) => c.idempotency_key)).toEqual(['key-1', 'key-1', 'key-1']);
 	});
 
@@ -184,11 +235,16 @@ describe('simulator: POST /v1/call', () => {
 		}
 		const res = await api.post('/v1/call', body);
 		expect(res.status).toBe(429);
-		expect(res.data).toEqual({ error: { message: 'rate limit exceeded for this number', type: 'rate_limit_exceeded' } });
+		expect(res.data).toEqual({
+			error: { message: 'rate limit exceeded for this number', type: 'rate_limit_exceeded' },
+		});
 		// The first call leaves the 10-minute window 600 - 180 = 420 s from now.
 		expect(res.headers['retry-after']).toBe('420');
 		// Another number is fine.
-		expect((await api.post('/v1/call', { agent_id: 123, parameters: phoneParams('+919876543211') })).status).toBe(200);
+		expect(
+			(await api.post('/v1/call', { agent_id: 123, parameters: phoneParams('+919876543211') }))
+				.status,
+		).toBe(200);
 		await sim.clock.advance(420_000);
 		expect((await api.post('/v1/call', body)).status).toBe(200);
 	});
@@ -214,7 +270,10 @@ describe('simulator: POST /v1/call', () => {
 		// First call ends at 30 s; we are at 10 s.
 		expect(res.headers['retry-after']).toBe('20');
 		// Scheduled calls are accepted above the cap.
-		const sched = await api.post('/v1/call', { ...body, scheduled_for: new Date(T0 + 3600_000).toISOString() });
+		const sched = await api.post('/v1/call', {
+			...body,
+			scheduled_for: new Date(T0 + 3600_000).toISOString(),
+		});
 		expect(sched.status).toBe(200);
 		await sim.clock.advance(20_000);
 		expect((await api.post('/v1/call', body)).status).toBe(200);
@@ -226,15 +285,26 @@ describe('simulator: POST /v1/call', () => {
 		sim = await start({ now: T0, perNumberLimit: false });
 		api = simClient(sim);
 		for (let i = 0; i < 10; i++) {
-			expect((await api.post('/v1/call', { agent_id: 123, parameters: phoneParams(`+9198765432${i}0`) })).status).toBe(200);
+			expect(
+				(await api.post('/v1/call', { agent_id: 123, parameters: phoneParams(`+9198765432${i}0`) }))
+					.status,
+			).toBe(200);
 		}
-		const res = await api.post('/v1/call', { agent_id: 123, parameters: phoneParams('+919876543210') });
-		expect(res.data.error.message).toBe('concurrent call limit reached. 10 simultaneous calls allowed.');
+		const res = await api.post('/v1/call', {
+			agent_id: 123,
+			parameters: phoneParams('+919876543210'),
+		});
+		expect(res.data.error.message).toBe(
+			'concurrent call limit reached. 10 simultaneous calls allowed.',
+		);
 	});
 
 	it('sends X-RateLimit-* headers on every response and 429s when the API limit is spent', async () => {
 		await sim.close();
-		sim = await start({ now: Date.parse('2026-03-18T20:53:10Z'), apiRateLimit: { limit: 3, windowMs: 60_000 } });
+		sim = await start({
+			now: Date.parse('2026-03-18T20:53:10Z'),
+			apiRateLimit: { limit: 3, windowMs: 60_000 },
+		});
 		api = simClient(sim);
 		const remaining: string[] = [];
 		for (let i = 0; i < 3; i++) {
@@ -279,10 +349,18 @@ describe('simulator: call outcome rule', () => {
 		const sim = await start({ now: T0 });
 		try {
 			const api = simClient(sim);
-			await api.post('/v1/call', { agent_id: 123, parameters: phoneParams(phone, { customer_name: 'Rahul' }) });
+			await api.post('/v1/call', {
+				agent_id: 123,
+				parameters: phoneParams(phone, { customer_name: 'Rahul' }),
+			});
 			const id = sim.callsPlaced()[0].conversation_id;
 			const live = (await api.get(`/v1/conversations/${id}`)).data.data;
-			expect(live).toMatchObject({ status: 'in_progress', start_timestamp: T0, end_timestamp: null, duration_seconds: null });
+			expect(live).toMatchObject({
+				status: 'in_progress',
+				start_timestamp: T0,
+				end_timestamp: null,
+				duration_seconds: null,
+			});
 			await sim.clock.advance(29_999);
 			expect((await api.get(`/v1/conversations/${id}`)).data.data.status).toBe('in_progress');
 			await sim.clock.advance(1);
@@ -293,7 +371,10 @@ describe('simulator: call outcome rule', () => {
 				expect(d.duration_seconds).toBe(30);
 				expect(d.failure_reason).toBeNull();
 				expect(d.results).toEqual({ intent: expect.any(String), sentiment: expect.any(String) });
-				expect(d.transcript[0]).toEqual({ role: 'agent', message: expect.stringContaining('Rahul') });
+				expect(d.transcript[0]).toEqual({
+					role: 'agent',
+					message: expect.stringContaining('Rahul'),
+				});
 				expect(d.transcript[1]).toEqual({ role: 'human', message: expect.any(String) });
 			} else {
 				expect(d.duration_seconds).toBeNull();

@@ -70,7 +70,10 @@ export function completedResults(phone: string): Record<string, unknown> {
 export function completedTranscript(params: Record<string, string>): TranscriptItem[] {
 	const name = params.customer_name || 'there';
 	return [
-		{ role: 'agent', message: `Hello ${name}, this is an automated assistant calling on behalf of FormantAI.` },
+		{
+			role: 'agent',
+			message: `Hello ${name}, this is an automated assistant calling on behalf of FormantAI.`,
+		},
 		{ role: 'human', message: 'Yes, I can talk.' },
 		{ role: 'agent', message: 'Thank you. I am calling about your recent account activity.' },
 		{ role: 'human', message: 'Okay, that sounds fine. Thank you.' },
@@ -96,7 +99,11 @@ export function applyOutcome(c: Conversation, status: TerminalStatus, endAt: num
 /** Makes a fresh conversation record; status decided by the caller. */
 export function newConversation(
 	ctx: SimContext,
-	init: Partial<Conversation> & { agent_id: number; contact_number: string; parameters: Record<string, string> },
+	init: Partial<Conversation> & {
+		agent_id: number;
+		contact_number: string;
+		parameters: Record<string, string>;
+	},
 ): Conversation {
 	const state = ctx.state;
 	return {
@@ -122,7 +129,11 @@ export function newConversation(
 }
 
 /** Starts a call now: counts against the cap, records it as placed, schedules its end. */
-export function dial(ctx: SimContext, c: Conversation, source: 'immediate' | 'scheduled' | 'batch'): void {
+export function dial(
+	ctx: SimContext,
+	c: Conversation,
+	source: 'immediate' | 'scheduled' | 'batch',
+): void {
 	const now = ctx.clock.now();
 	c.status = 'in_progress';
 	c.start_timestamp = now;
@@ -203,7 +214,8 @@ export function endCallNow(ctx: SimContext, conversationId: string, status?: Ter
 		finishCall(ctx, c, status);
 		return;
 	}
-	if (c.status !== 'in_progress') throw new ApiError(409, 'invalid_request', `call already ended (${c.status})`);
+	if (c.status !== 'in_progress')
+		throw new ApiError(409, 'invalid_request', `call already ended (${c.status})`);
 	finishCall(ctx, c, status);
 }
 
@@ -230,7 +242,8 @@ function parseRetryContext(v: unknown): RetryContext | null {
 		return x;
 	};
 	const cd = v.collected_data;
-	if (cd !== undefined && cd !== null && !isObject(cd)) throw invalid('retry_context.collected_data must be an object or null');
+	if (cd !== undefined && cd !== null && !isObject(cd))
+		throw invalid('retry_context.collected_data must be an object or null');
 	return {
 		collected_data: (cd as Record<string, unknown> | undefined) ?? null,
 		retry_initial_message: str('retry_initial_message'),
@@ -246,7 +259,8 @@ function parseParameters(v: unknown): Record<string, string> {
 	const out: Record<string, string> = {};
 	v.forEach((p, i) => {
 		if (!isObject(p)) throw invalid(`parameters[${i}] must be an object with name and value`);
-		if (typeof p.name !== 'string' || p.name === '') throw invalid(`parameters[${i}].name must be a non-empty string`);
+		if (typeof p.name !== 'string' || p.name === '')
+			throw invalid(`parameters[${i}].name must be a non-empty string`);
 		if (typeof p.value !== 'string') throw invalid(`parameters[${i}].value must be a string`);
 		out[p.name] = p.value;
 	});
@@ -272,11 +286,13 @@ export function createCall(ctx: SimContext, body: unknown): Reply {
 	const now = clock.now();
 	if (!isObject(body)) throw invalid('request body must be a JSON object');
 	if (body.agent_id === undefined || body.agent_id === null) throw invalid('agent_id is required');
-	if (typeof body.agent_id !== 'number' || !Number.isInteger(body.agent_id)) throw invalid('agent_id must be an integer');
+	if (typeof body.agent_id !== 'number' || !Number.isInteger(body.agent_id))
+		throw invalid('agent_id must be an integer');
 	const agentId = body.agent_id;
 	const params = parseParameters(body.parameters);
 	const phone = params.customer_phone;
-	if (phone === undefined || phone.trim() === '') throw invalid('customer_phone parameter is required');
+	if (phone === undefined || phone.trim() === '')
+		throw invalid('customer_phone parameter is required');
 	const conversationId = optionalString(body, 'conversation_id');
 	const idempotencyKey = optionalString(body, 'idempotency_key');
 	const metadata = optionalString(body, 'metadata');
@@ -285,7 +301,10 @@ export function createCall(ctx: SimContext, body: unknown): Reply {
 	let scheduledAt: number | null = null;
 	if (scheduledRaw !== null) {
 		// Needs a date AND time; Date.parse alone would accept e.g. "2026".
-		if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(scheduledRaw) || Number.isNaN(Date.parse(scheduledRaw))) {
+		if (
+			!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(scheduledRaw) ||
+			Number.isNaN(Date.parse(scheduledRaw))
+		) {
 			throw invalid('scheduled_for must be an ISO 8601 date-time');
 		}
 		scheduledAt = Date.parse(scheduledRaw);
@@ -295,7 +314,8 @@ export function createCall(ctx: SimContext, body: unknown): Reply {
 
 	if (scheduledAt !== null) {
 		if (scheduledAt <= now) throw invalid('scheduled_for must be in the future');
-		if (scheduledAt > now + MAX_SCHEDULE_AHEAD_MS) throw invalid('scheduled_for must be within the next 30 days');
+		if (scheduledAt > now + MAX_SCHEDULE_AHEAD_MS)
+			throw invalid('scheduled_for must be within the next 30 days');
 	}
 
 	const idemKey = idempotencyKey !== null ? `${agentId}:${idempotencyKey}` : null;
@@ -327,7 +347,8 @@ export function createCall(ctx: SimContext, body: unknown): Reply {
 			let soonest = Infinity;
 			for (const id of state.live) {
 				const c = state.conversations.get(id);
-				if (c?.start_timestamp != null) soonest = Math.min(soonest, c.start_timestamp + opts.callDurationMs);
+				if (c?.start_timestamp != null)
+					soonest = Math.min(soonest, c.start_timestamp + opts.callDurationMs);
 			}
 			const wait = Number.isFinite(soonest) ? Math.max(1, (soonest - now) / 1000) : 1;
 			throw new ApiError(

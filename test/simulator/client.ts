@@ -9,7 +9,10 @@ const agent = new http.Agent({ keepAlive: false });
  * axios bound to a simulator: base URL, Bearer key (pass apiKey: null to send none), never throws on
  * HTTP status (tests assert on it).
  */
-export function simClient(sim: { url: string; apiKey: string }, opts: { apiKey?: string | null } = {}): AxiosInstance {
+export function simClient(
+	sim: { url: string; apiKey: string },
+	opts: { apiKey?: string | null } = {},
+): AxiosInstance {
 	const key = opts.apiKey === undefined ? sim.apiKey : opts.apiKey;
 	return axios.create({
 		baseURL: sim.url,

@@ -50,7 +50,8 @@ export class VirtualClock {
 
 	/** Runs every event due up to now+ms in time order, awaiting each one (and what it triggers). */
 	advance(ms: number): Promise<void> {
-		if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new Error('advance(ms) needs ms >= 0'));
+		if (!Number.isFinite(ms) || ms < 0)
+			return Promise.reject(new Error('advance(ms) needs ms >= 0'));
 		const next = this.chain.then(() => this.runUntil(this.current + ms));
 		this.chain = next.catch(() => undefined);
 		return next;

@@ -18,7 +18,10 @@ describe('simulator: conversations', () => {
 	});
 
 	it('lists with the documented item fields and envelope', async () => {
-		await api.post('/v1/call', { agent_id: 123, parameters: [{ name: 'customer_phone', value: '+919876543210' }] });
+		await api.post('/v1/call', {
+			agent_id: 123,
+			parameters: [{ name: 'customer_phone', value: '+919876543210' }],
+		});
 		await sim.clock.advance(30_000);
 		const res = await api.get('/v1/conversations', { params: { limit: 10 } });
 		expect(res.status).toBe(200);
@@ -101,7 +104,9 @@ describe('simulator: conversations', () => {
 		const seen: string[] = [];
 		let offset = 0;
 		for (;;) {
-			const page = await api.get('/v1/conversations', { params: { agent_id: 123, limit: 20, offset } });
+			const page = await api.get('/v1/conversations', {
+				params: { agent_id: 123, limit: 20, offset },
+			});
 			expect(page.data.total).toBe(45);
 			seen.push(...page.data.data.map((c: { conversation_id: string }) => c.conversation_id));
 			for (const c of page.data.data) expect(c.agent_id).toBe(123);
@@ -111,8 +116,10 @@ describe('simulator: conversations', () => {
 		expect(seen).toHaveLength(45);
 		expect(new Set(seen).size).toBe(45);
 
-		const list = (await api.get('/v1/conversations', { params: { limit: 100 } })).data.data as Array<{ start_timestamp: number }>;
-		for (let i = 1; i < list.length; i++) expect(list[i - 1].start_timestamp).toBeGreaterThanOrEqual(list[i].start_timestamp);
+		const list = (await api.get('/v1/conversations', { params: { limit: 100 } })).data
+			.data as Array<{ start_timestamp: number }>;
+		for (let i = 1; i < list.length; i++)
+			expect(list[i - 1].start_timestamp).toBeGreaterThanOrEqual(list[i].start_timestamp);
 
 		const past = await api.get('/v1/conversations', { params: { offset: 100 } });
 		expect(past.data).toEqual({ data: [], has_more: false, total: 50 });
@@ -140,7 +147,10 @@ describe('simulator: conversations', () => {
 
 	describe('recording', () => {
 		const callAndGetId = async (phone = '+919876543210'): Promise<string> => {
-			await api.post('/v1/call', { agent_id: 123, parameters: [{ name: 'customer_phone', value: phone }] });
+			await api.post('/v1/call', {
+				agent_id: 123,
+				parameters: [{ name: 'customer_phone', value: phone }],
+			});
 			return sim.callsPlaced().slice(-1)[0].conversation_id;
 		};
 
@@ -173,7 +183,9 @@ describe('simulator: conversations', () => {
 			api = simClient(sim);
 			const id = await callAndGetId();
 			await sim.clock.advance(30_000);
-			const res = await api.get(`/v1/conversations/${id}/recording`, { responseType: 'arraybuffer' });
+			const res = await api.get(`/v1/conversations/${id}/recording`, {
+				responseType: 'arraybuffer',
+			});
 			const buf = Buffer.from(res.data as ArrayBuffer);
 			expect(buf.length).toBe(3 * 1024 * 1024 + 100);
 			expect(buf.readUInt32LE(40)).toBe(buf.length - 44);
@@ -190,7 +202,9 @@ describe('simulator: conversations', () => {
 
 		it('is ready for seeded completed conversations', async () => {
 			const [c] = sim.seedConversations(1, { status: 'completed' });
-			const res = await api.get(`/v1/conversations/${c.conversation_id}/recording`, { responseType: 'arraybuffer' });
+			const res = await api.get(`/v1/conversations/${c.conversation_id}/recording`, {
+				responseType: 'arraybuffer',
+			});
 			expect(res.status).toBe(200);
 		});
 	});

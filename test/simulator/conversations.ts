@@ -65,7 +65,11 @@ export function listConversations(ctx: SimContext, query: Record<string, string>
 	const page = matching.slice(offset, offset + limit);
 	return {
 		status: 200,
-		body: { data: page.map(listItem), has_more: offset + page.length < matching.length, total: matching.length },
+		body: {
+			data: page.map(listItem),
+			has_more: offset + page.length < matching.length,
+			total: matching.length,
+		},
 	};
 }
 
@@ -108,7 +112,11 @@ export interface SeedConversationOptions {
 }
 
 /** Fast bulk insert of ended calls (no webhooks, not in callsPlaced). Recordings of completed ones are ready. */
-export function seedConversations(ctx: SimContext, n: number, o: SeedConversationOptions = {}): Conversation[] {
+export function seedConversations(
+	ctx: SimContext,
+	n: number,
+	o: SeedConversationOptions = {},
+): Conversation[] {
 	const now = ctx.clock.now();
 	const spacing = o.spacingMs ?? 60_000;
 	const duration = ctx.opts.callDurationMs;

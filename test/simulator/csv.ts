@@ -54,7 +54,10 @@ export function parseCsv(text: string): string[][] {
 }
 
 /** Header + rows → records keyed by trimmed header names. */
-export function csvRecords(text: string): { columns: string[]; records: Array<Record<string, string>> } {
+export function csvRecords(text: string): {
+	columns: string[];
+	records: Array<Record<string, string>>;
+} {
 	const rows = parseCsv(text);
 	if (rows.length === 0) return { columns: [], records: [] };
 	const columns = rows[0].map((c) => c.trim());

@@ -3,7 +3,10 @@ import type { AxiosInstance } from 'axios';
 import { simClient, start, startWebhookReceiver, type Simulator } from './index';
 
 const T0 = Date.parse('2026-03-18T20:53:41.766Z');
-const callBody = { agent_id: 123, parameters: [{ name: 'customer_phone', value: '+919876543210' }] };
+const callBody = {
+	agent_id: 123,
+	parameters: [{ name: 'customer_phone', value: '+919876543210' }],
+};
 
 describe('simulator: fault injection', () => {
 	let sim: Simulator;
@@ -21,7 +24,9 @@ describe('simulator: fault injection', () => {
 		sim.faults.add({ path: '/v1/call', kind: 'error500' });
 		const res = await api.post('/v1/call', callBody);
 		expect(res.status).toBe(500);
-		expect(res.data).toEqual({ error: { message: 'internal server error', type: 'internal_error' } });
+		expect(res.data).toEqual({
+			error: { message: 'internal server error', type: 'internal_error' },
+		});
 		expect(sim.callsPlaced()).toHaveLength(0);
 		expect(sim.log[0]).toMatchObject({ path: '/v1/call', status: 500, fault: 'error500' });
 		// count defaults to 1
@@ -41,14 +46,19 @@ describe('simulator: fault injection', () => {
 
 	it('truncatedJson answers 500 with a body that is not valid JSON', async () => {
 		sim.faults.add({ path: '/v1/conversations', kind: 'truncatedJson' });
-		const res = await api.get('/v1/conversations', { responseType: 'text', transformResponse: [(d: unknown) => d] });
+		const res = await api.get('/v1/conversations', {
+			responseType: 'text',
+			transformResponse: [(d: unknown) => d],
+		});
 		expect(res.status).toBe(500);
 		expect(() => JSON.parse(res.data as string)).toThrow();
 	});
 
 	it('reset drops the connection', async () => {
 		sim.faults.add({ path: '/v1/call', kind: 'reset' });
-		await expect(api.post('/v1/call', callBody)).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|ERR_BAD_RESPONSE|socket hang up/) });
+		await expect(api.post('/v1/call', callBody)).rejects.toMatchObject({
+			code: expect.stringMatching(/ECONNRESET|ERR_BAD_RESPONSE|socket hang up/),
+		});
 		expect(sim.callsPlaced()).toHaveLength(0);
 	});
 
@@ -119,8 +129,19 @@ describe('simulator: fault injection', () => {
 		await api.post('/v1/call', { ...callBody, metadata: 'm' });
 		await api.get('/v1/conversations', { params: { limit: 5 } });
 		expect(sim.log).toEqual([
-			expect.objectContaining({ method: 'POST', path: '/v1/call', status: 200, at: T0, body: { ...callBody, metadata: 'm' } }),
-			expect.objectContaining({ method: 'GET', path: '/v1/conversations', query: { limit: '5' }, status: 200 }),
+			expect.objectContaining({
+				method: 'POST',
+				path: '/v1/call',
+				status: 200,
+				at: T0,
+				body: { ...callBody, metadata: 'm' },
+			}),
+			expect.objectContaining({
+				method: 'GET',
+				path: '/v1/conversations',
+				query: { limit: '5' },
+				status: 200,
+			}),
 		]);
 		expect(sim.log[0].headers.authorization).toBe('Bearer [redacted]');
 		expect(JSON.stringify(sim.log)).not.toContain(sim.apiKey);
@@ -147,9 +168,18 @@ describe('simulator: admin HTTP API', () => {
 	it('drives a call end to end: target, call, clock, calls, deliveries, log, reset', async () => {
 		const rx = await startWebhookReceiver();
 		try {
-			const t = await admin.post('/__admin/webhook-targets', { agent_id: 123, name: 'e2e', url: rx.url, include_transcript: true });
+			const t = await admin.post('/__admin/webhook-targets', {
+				agent_id: 123,
+				name: 'e2e',
+				url: rx.url,
+				include_transcript: true,
+			});
 			expect(t.status).toBe(200);
-			expect(t.data.data).toMatchObject({ name: 'e2e', secret: sim.webhookSecret, includeTranscript: true });
+			expect(t.data.data).toMatchObject({
+				name: 'e2e',
+				secret: sim.webhookSecret,
+				includeTranscript: true,
+			});
 			await api.post('/v1/call', callBody);
 			const calls = await admin.get('/__admin/calls');
 			expect(calls.data.data).toHaveLength(1);
@@ -157,9 +187,13 @@ describe('simulator: admin HTTP API', () => {
 			expect(adv.data.now).toBe(T0 + 30_000);
 			expect((await admin.get('/__admin/clock')).data.now).toBe(T0 + 30_000);
 			const deliveries = await admin.get('/__admin/deliveries');
-			expect(deliveries.data.data).toEqual([expect.objectContaining({ target: 'e2e', status: 204, attempt: 1 })]);
+			expect(deliveries.data.data).toEqual([
+				expect.objectContaining({ target: 'e2e', status: 204, attempt: 1 }),
+			]);
 			expect(rx.received).toHaveLength(1);
-			expect((await admin.get('/__admin/log')).data.data.map((l: { path: string }) => l.path)).toEqual(['/v1/call']);
+			expect(
+				(await admin.get('/__admin/log')).data.data.map((l: { path: string }) => l.path),
+			).toEqual(['/v1/call']);
 
 			expect((await admin.post('/__admin/reset')).status).toBe(200);
 			expect(sim.callsPlaced()).toHaveLength(0);
@@ -181,13 +215,25 @@ describe('simulator: admin HTTP API', () => {
 	});
 
 	it('seeds conversations and batches, and manages faults', async () => {
-		expect((await admin.post('/__admin/seed/conversations', { n: 30, agent_id: 456 })).data.data).toEqual({ seeded: 30 });
+		expect(
+			(await admin.post('/__admin/seed/conversations', { n: 30, agent_id: 456 })).data.data,
+		).toEqual({ seeded: 30 });
 		expect((await api.get('/v1/conversations', { params: { agent_id: 456 } })).data.total).toBe(30);
 		const b = await admin.post('/__admin/seed/batch', { rows: 3 });
 		expect(b.data.data).toEqual({ id: expect.any(Number), total_recipients: 3 });
 
-		expect((await admin.post('/__admin/faults', { path: '/v1/conversations', kind: 'error500', count: 1 })).status).toBe(200);
-		expect((await admin.post('/__admin/faults', { path_regex: '^/v1/batch', kind: 'html502' })).status).toBe(200);
+		expect(
+			(
+				await admin.post('/__admin/faults', {
+					path: '/v1/conversations',
+					kind: 'error500',
+					count: 1,
+				})
+			).status,
+		).toBe(200);
+		expect(
+			(await admin.post('/__admin/faults', { path_regex: '^/v1/batch', kind: 'html502' })).status,
+		).toBe(200);
 		expect((await admin.get('/__admin/faults')).data.data).toHaveLength(2);
 		expect((await api.get('/v1/conversations')).status).toBe(500);
 		expect((await api.get('/v1/batch-calls')).status).toBe(502);

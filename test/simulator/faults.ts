@@ -44,7 +44,8 @@ export class Faults {
 
 	add(f: FaultSpec): void {
 		if (!FAULT_KINDS.includes(f.kind)) throw new Error(`unknown fault kind: ${String(f.kind)}`);
-		if (f.every !== undefined && (!Number.isInteger(f.every) || f.every < 1)) throw new Error('every must be an integer >= 1');
+		if (f.every !== undefined && (!Number.isInteger(f.every) || f.every < 1))
+			throw new Error('every must be an integer >= 1');
 		this.active.push({ spec: { ...f }, remaining: f.count ?? 1, seen: 0 });
 	}
 

@@ -151,7 +151,8 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 						}))
 					: o.rows;
 			if (!opts.agents.includes(agentId)) throw new Error('agent not found');
-			if (rows.length === 0 || rows.some((r) => !r.customer_phone)) throw new Error('every row needs customer_phone');
+			if (rows.length === 0 || rows.some((r) => !r.customer_phone))
+				throw new Error('every row needs customer_phone');
 			return createBatchRecord(ctx, agentId, o.name ?? 'Seeded batch', rows);
 		},
 		addWebhookTarget: (agentId, t) => webhooks.addTarget(agentId, t),

@@ -32,7 +32,9 @@ function dispositionParam(disposition: string, name: string): string | undefined
 		const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(disposition);
 		if (star) return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
 	}
-	const m = new RegExp(`(?:^|;)\\s*${name}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i').exec(disposition);
+	const m = new RegExp(`(?:^|;)\\s*${name}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`, 'i').exec(
+		disposition,
+	);
 	if (!m) return undefined;
 	return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2].trim();
 }

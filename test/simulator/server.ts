@@ -10,7 +10,12 @@ import { multipartBoundary, parseMultipart, type MultipartBody } from './multipa
 import { ApiError, invalid, type Reply, type RequestLogEntry, type SimContext } from './state';
 import { getJob, submitJob } from './transcription';
 
-export type AdminHandler = (method: string, path: string, query: Record<string, string>, body: unknown) => Promise<Reply>;
+export type AdminHandler = (
+	method: string,
+	path: string,
+	query: Record<string, string>,
+	body: unknown,
+) => Promise<Reply>;
 
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
@@ -108,10 +113,21 @@ function requireJson(p: Parsed): unknown {
 }
 
 /** The 10 documented endpoints. */
-function route(ctx: SimContext, method: string, path: string, query: Record<string, string>, p: Parsed): Reply {
-	const seg = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+function route(
+	ctx: SimContext,
+	method: string,
+	path: string,
+	query: Record<string, string>,
+	p: Parsed,
+): Reply {
+	const seg = path
+		.split('/')
+		.filter((s) => s !== '')
+		.map((s) => decodeURIComponent(s));
 	const is = (m: string, ...parts: Array<string | null>): boolean =>
-		method === m && seg.length === parts.length && parts.every((x, i) => x === null || x === seg[i]);
+		method === m &&
+		seg.length === parts.length &&
+		parts.every((x, i) => x === null || x === seg[i]);
 
 	if (is('POST', 'v1', 'call')) return createCall(ctx, requireJson(p));
 	if (is('GET', 'v1', 'conversations')) return listConversations(ctx, query);
@@ -130,7 +146,10 @@ function faultReply(ctx: SimContext, f: FaultSpec): Reply {
 	const retryAfter = String(f.retryAfter ?? 1);
 	switch (f.kind) {
 		case 'error500':
-			return { status: 500, body: { error: { message: 'internal server error', type: 'internal_error' } } };
+			return {
+				status: 500,
+				body: { error: { message: 'internal server error', type: 'internal_error' } },
+			};
 		case 'truncatedJson':
 			return { status: 500, raw: '{"error":{"message":"internal server err' };
 		case 'html502':
@@ -219,7 +238,11 @@ export function createServer(ctx: SimContext, faults: Faults, admin: AdminHandle
 		return true;
 	};
 
-	const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
+	const handleApi = async (
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		url: URL,
+	): Promise<void> => {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const path = url.pathname;
 		const query = Object.fromEntries(url.searchParams.entries());
@@ -261,13 +284,24 @@ export function createServer(ctx: SimContext, faults: Faults, admin: AdminHandle
 				throw new ApiError(401, 'authentication_error', 'invalid or missing api key');
 			}
 			if (!countRequest()) {
-				const resetIn = Math.ceil((ctx.state.apiWindow.start + ctx.opts.apiRateLimit.windowMs - ctx.clock.now()) / 1000);
-				throw new ApiError(429, 'rate_limit_exceeded', 'rate limit exceeded', {}, { 'Retry-After': String(resetIn) });
+				const resetIn = Math.ceil(
+					(ctx.state.apiWindow.start + ctx.opts.apiRateLimit.windowMs - ctx.clock.now()) / 1000,
+				);
+				throw new ApiError(
+					429,
+					'rate_limit_exceeded',
+					'rate limit exceeded',
+					{},
+					{ 'Retry-After': String(resetIn) },
+				);
 			}
 			reply = route(ctx, method, path, query, parsed);
 		} catch (e) {
 			if (!(e instanceof ApiError)) {
-				reply = { status: 500, body: { error: { message: 'internal server error', type: 'internal_error' } } };
+				reply = {
+					status: 500,
+					body: { error: { message: 'internal server error', type: 'internal_error' } },
+				};
 				// Surface simulator bugs in the log rather than hiding them behind a 500.
 				entry.body = { request: entry.body, simulatorError: String((e as Error).stack ?? e) };
 			} else {
@@ -283,13 +317,24 @@ export function createServer(ctx: SimContext, faults: Faults, admin: AdminHandle
 		send(res, reply, rateHeaders());
 	};
 
-	const handleAdmin = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
+	const handleAdmin = async (
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		url: URL,
+	): Promise<void> => {
 		const raw = await readBody(req);
 		let body: unknown;
 		try {
 			body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
 		} catch {
-			send(res, { status: 400, body: { error: { message: 'admin body must be JSON', type: 'invalid_request' } } }, {});
+			send(
+				res,
+				{
+					status: 400,
+					body: { error: { message: 'admin body must be JSON', type: 'invalid_request' } },
+				},
+				{},
+			);
 			return;
 		}
 		let reply: Reply;
@@ -304,14 +349,19 @@ export function createServer(ctx: SimContext, faults: Faults, admin: AdminHandle
 			reply =
 				e instanceof ApiError
 					? errorReply(e)
-					: { status: 400, body: { error: { message: (e as Error).message, type: 'invalid_request' } } };
+					: {
+							status: 400,
+							body: { error: { message: (e as Error).message, type: 'invalid_request' } },
+						};
 		}
 		send(res, reply, {});
 	};
 
 	const server = http.createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		const work = url.pathname.startsWith('/__admin') ? handleAdmin(req, res, url) : handleApi(req, res, url);
+		const work = url.pathname.startsWith('/__admin')
+			? handleAdmin(req, res, url)
+			: handleApi(req, res, url);
 		work.catch((e: Error) => {
 			if (!res.headersSent) {
 				res.writeHead(500, { 'Content-Type': 'application/json' });

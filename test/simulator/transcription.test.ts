@@ -3,11 +3,18 @@ import type { AxiosInstance } from 'axios';
 import { simClient, start, type Simulator } from './index';
 import { wavHeader } from './wav';
 
-function audioForm(fields: Record<string, string> = {}, file: { bytes?: Uint8Array; name?: string } | null = {}): FormData {
+function audioForm(
+	fields: Record<string, string> = {},
+	file: { bytes?: Uint8Array; name?: string } | null = {},
+): FormData {
 	const form = new FormData();
 	if (file) {
 		const bytes = file.bytes ?? new Uint8Array(wavHeader(1044));
-		form.append('audio', new Blob([new Uint8Array(bytes)], { type: 'audio/wav' }), file.name ?? 'call.wav');
+		form.append(
+			'audio',
+			new Blob([new Uint8Array(bytes)], { type: 'audio/wav' }),
+			file.name ?? 'call.wav',
+		);
 	}
 	for (const [k, v] of Object.entries(fields)) form.append(k, v);
 	return form;
@@ -31,11 +38,19 @@ describe('simulator: transcription', () => {
 			audioForm({ languages: 'hi-IN,en-IN', diarize: 'true', format: 'standard' }),
 		);
 		expect(res.status).toBe(200);
-		expect(res.data).toEqual({ id: expect.stringMatching(/^job_[0-9a-f]+$/), engine: 'sarvam', status: 'pending' });
+		expect(res.data).toEqual({
+			id: expect.stringMatching(/^job_[0-9a-f]+$/),
+			engine: 'sarvam',
+			status: 'pending',
+		});
 		const id = res.data.id as string;
 
 		await sim.clock.advance(4_999);
-		expect((await api.get(`/v1/transcription/jobs/${id}`)).data).toEqual({ id, engine: 'sarvam', status: 'pending' });
+		expect((await api.get(`/v1/transcription/jobs/${id}`)).data).toEqual({
+			id,
+			engine: 'sarvam',
+			status: 'pending',
+		});
 		await sim.clock.advance(1);
 		const done = await api.get(`/v1/transcription/jobs/${id}`);
 		expect(done.status).toBe(200);
@@ -59,10 +74,19 @@ describe('simulator: transcription', () => {
 
 	it('omits utterances without diarize=true; code_mixed changes the text', async () => {
 		const a = (await api.post('/v1/transcription/jobs', audioForm({ languages: 'en-IN' }))).data.id;
-		const b = (await api.post('/v1/transcription/jobs', audioForm({ format: 'code_mixed', diarize: 'false' }))).data.id;
+		const b = (
+			await api.post(
+				'/v1/transcription/jobs',
+				audioForm({ format: 'code_mixed', diarize: 'false' }),
+			)
+		).data.id;
 		await sim.clock.advance(5_000);
 		const ja = (await api.get(`/v1/transcription/jobs/${a}`)).data;
-		expect(ja).toMatchObject({ status: 'completed', language: 'en-IN', text: expect.stringContaining('Hello') });
+		expect(ja).toMatchObject({
+			status: 'completed',
+			language: 'en-IN',
+			text: expect.stringContaining('Hello'),
+		});
 		expect(ja).not.toHaveProperty('utterances');
 		const jb = (await api.get(`/v1/transcription/jobs/${b}`)).data;
 		expect(jb.text).toMatch(/नमस्ते, I am/);
@@ -70,7 +94,8 @@ describe('simulator: transcription', () => {
 	});
 
 	it('fails deterministically for a file name containing "fail"', async () => {
-		const id = (await api.post('/v1/transcription/jobs', audioForm({}, { name: 'will-fail.wav' }))).data.id;
+		const id = (await api.post('/v1/transcription/jobs', audioForm({}, { name: 'will-fail.wav' })))
+			.data.id;
 		await sim.clock.advance(5_000);
 		expect((await api.get(`/v1/transcription/jobs/${id}`)).data).toEqual({
 			id,
@@ -95,8 +120,13 @@ describe('simulator: transcription', () => {
 	it('404 not_found for an unknown job; 401 without a key', async () => {
 		const res = await api.get('/v1/transcription/jobs/job_nope');
 		expect(res.status).toBe(404);
-		expect(res.data).toEqual({ error: { message: 'transcription job not found', type: 'not_found' } });
-		const unauth = await simClient(sim, { apiKey: null }).post('/v1/transcription/jobs', audioForm());
+		expect(res.data).toEqual({
+			error: { message: 'transcription job not found', type: 'not_found' },
+		});
+		const unauth = await simClient(sim, { apiKey: null }).post(
+			'/v1/transcription/jobs',
+			audioForm(),
+		);
 		expect(unauth.status).toBe(401);
 	});
 });

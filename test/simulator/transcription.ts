@@ -43,13 +43,17 @@ export function submitJob(ctx: SimContext, form: MultipartBody): Reply {
 	const languages =
 		langRaw === undefined || langRaw.trim() === ''
 			? ['unknown']
-			: langRaw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+			: langRaw
+					.split(',')
+					.map((s) => s.trim())
+					.filter((s) => s !== '');
 	for (const l of languages) {
 		if (!LANGUAGES.includes(l)) throw invalid(`unsupported language: ${l}`);
 	}
 	const diarize = parseBool(form.fields.diarize, 'diarize');
 	const formatRaw = form.fields.format?.trim() || 'standard';
-	if (formatRaw !== 'standard' && formatRaw !== 'code_mixed') throw invalid('format must be standard or code_mixed');
+	if (formatRaw !== 'standard' && formatRaw !== 'code_mixed')
+		throw invalid('format must be standard or code_mixed');
 
 	const job: TranscriptionJob = {
 		id: `job_${randomBytes(6).toString('hex')}`,
@@ -65,8 +69,10 @@ export function submitJob(ctx: SimContext, form: MultipartBody): Reply {
 		willFail: /fail/i.test(audio.filename),
 	};
 	ctx.state.jobs.set(job.id, job);
-	ctx.clock.schedule(job.created_at + ctx.opts.transcriptionDelayMs, `transcription ${job.id}`, () =>
-		completeJob(job),
+	ctx.clock.schedule(
+		job.created_at + ctx.opts.transcriptionDelayMs,
+		`transcription ${job.id}`,
+		() => completeJob(job),
 	);
 	return { status: 200, body: { id: job.id, engine: job.engine, status: job.status } };
 }
@@ -79,7 +85,8 @@ function completeJob(job: TranscriptionJob): void {
 	}
 	// auto-detect "hears" Hindi; otherwise the first requested language.
 	const language = job.languages[0] === 'unknown' ? 'hi-IN' : job.languages[0];
-	const lines = job.format === 'code_mixed' ? TEXTS.code_mixed : (TEXTS[language] ?? TEXTS['en-IN']);
+	const lines =
+		job.format === 'code_mixed' ? TEXTS.code_mixed : (TEXTS[language] ?? TEXTS['en-IN']);
 	job.status = 'completed';
 	job.language = language;
 	job.text = lines.join(' ');

@@ -12,7 +12,10 @@ function tone(): Buffer {
 	if (!toneChunk) {
 		toneChunk = Buffer.alloc(CHUNK_BYTES);
 		for (let i = 0; i < CHUNK_BYTES / 2; i++) {
-			toneChunk.writeInt16LE(Math.round(2000 * Math.sin((2 * Math.PI * TONE_HZ * i) / SAMPLE_RATE)), i * 2);
+			toneChunk.writeInt16LE(
+				Math.round(2000 * Math.sin((2 * Math.PI * TONE_HZ * i) / SAMPLE_RATE)),
+				i * 2,
+			);
 		}
 	}
 	return toneChunk;
@@ -71,5 +74,9 @@ export function wavStream(totalBytes: number): Readable {
 }
 
 export function isWav(buf: Buffer): boolean {
-	return buf.length >= 12 && buf.toString('ascii', 0, 4) === 'RIFF' && buf.toString('ascii', 8, 12) === 'WAVE';
+	return (
+		buf.length >= 12 &&
+		buf.toString('ascii', 0, 4) === 'RIFF' &&
+		buf.toString('ascii', 8, 12) === 'WAVE'
+	);
 }

@@ -14,7 +14,8 @@ const payload = (r: { body: unknown }): WebhookEventPayload => r.body as Webhook
 
 const T0 = Date.parse('2026-03-18T20:53:41.766Z');
 
-const hmac = (secret: string, raw: Buffer): string => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+const hmac = (secret: string, raw: Buffer): string =>
+	`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 
 describe('simulator: webhooks', () => {
 	let sim: Simulator;
@@ -31,7 +32,11 @@ describe('simulator: webhooks', () => {
 		await rx.close();
 	});
 
-	const call = async (phone: string, extra: Record<string, unknown> = {}, agentId = 497): Promise<string> => {
+	const call = async (
+		phone: string,
+		extra: Record<string, unknown> = {},
+		agentId = 497,
+	): Promise<string> => {
 		const res = await api.post('/v1/call', {
 			agent_id: agentId,
 			parameters: [
@@ -46,7 +51,12 @@ describe('simulator: webhooks', () => {
 	};
 
 	it('delivers call.completed with the documented envelope, headers and a valid signature', async () => {
-		sim.addWebhookTarget(497, { name: 'crm-sync', url: rx.url, includeTranscript: true, includeRecordingUrl: true });
+		sim.addWebhookTarget(497, {
+			name: 'crm-sync',
+			url: rx.url,
+			includeTranscript: true,
+			includeRecordingUrl: true,
+		});
 		const retry_context = {
 			collected_data: { customer_name: 'Rahul', intent: 'payment_confirmed' },
 			retry_initial_message: 'Hi Rahul, we spoke earlier about your payment.',
@@ -91,7 +101,14 @@ describe('simulator: webhooks', () => {
 			},
 		});
 		expect(sim.deliveries).toEqual([
-			expect.objectContaining({ event_id: body.event_id, attempt: 1, status: 204, ok: true, target: 'crm-sync', at: T0 + 30_000 }),
+			expect.objectContaining({
+				event_id: body.event_id,
+				attempt: 1,
+				status: 204,
+				ok: true,
+				target: 'crm-sync',
+				at: T0 + 30_000,
+			}),
 		]);
 		// The recording URL works (with the key) once the recording is ready.
 		await sim.clock.advance(10_000);
@@ -99,12 +116,22 @@ describe('simulator: webhooks', () => {
 	});
 
 	it('sends failure events without transcript and with recording_url null', async () => {
-		sim.addWebhookTarget(497, { name: 'ops', url: rx.url, includeTranscript: true, includeRecordingUrl: true });
+		sim.addWebhookTarget(497, {
+			name: 'ops',
+			url: rx.url,
+			includeTranscript: true,
+			includeRecordingUrl: true,
+		});
 		await call('+917014675795');
 		await sim.clock.advance(30_000);
 		const body = payload(rx.received[0]);
 		expect(body.event_type).toBe('call.no_answer');
-		expect(body.data.call).toMatchObject({ status: 'no_answer', duration_seconds: null, recording_url: null, failure_reason: null });
+		expect(body.data.call).toMatchObject({
+			status: 'no_answer',
+			duration_seconds: null,
+			recording_url: null,
+			failure_reason: null,
+		});
 		expect(body.data).not.toHaveProperty('transcript');
 		expect(body.data.retry_context).toEqual({
 			collected_data: null,
@@ -124,7 +151,11 @@ describe('simulator: webhooks', () => {
 	});
 
 	it('only delivers to active targets subscribed to the event, of the call’s agent', async () => {
-		sim.addWebhookTarget(497, { name: 'completed-only', url: `${rx.url}/a`, events: ['call.completed'] });
+		sim.addWebhookTarget(497, {
+			name: 'completed-only',
+			url: `${rx.url}/a`,
+			events: ['call.completed'],
+		});
 		sim.addWebhookTarget(497, { name: 'busy-only', url: `${rx.url}/b`, events: ['call.busy'] });
 		sim.addWebhookTarget(497, { name: 'inactive', url: `${rx.url}/c`, active: false });
 		sim.addWebhookTarget(123, { name: 'other-agent', url: `${rx.url}/d` });
@@ -135,7 +166,9 @@ describe('simulator: webhooks', () => {
 
 	it('enforces 5 targets per agent and unique names', () => {
 		for (let i = 0; i < 5; i++) sim.addWebhookTarget(497, { name: `t${i}`, url: rx.url });
-		expect(() => sim.addWebhookTarget(497, { name: 't5', url: rx.url })).toThrow('already has 5 webhook targets');
+		expect(() => sim.addWebhookTarget(497, { name: 't5', url: rx.url })).toThrow(
+			'already has 5 webhook targets',
+		);
 		expect(() => sim.addWebhookTarget(123, { name: 'a', url: rx.url })).not.toThrow();
 		expect(() => sim.addWebhookTarget(123, { name: 'a', url: rx.url })).toThrow('already used');
 	});
@@ -151,7 +184,9 @@ describe('simulator: webhooks', () => {
 		sim.addWebhookTarget(497, { name: 'own', url: rx.url, secret: 'per-target-secret' });
 		await call('+917014675791');
 		await sim.clock.advance(30_000);
-		expect(rx.received[0].headers['x-formantai-signature']).toBe(hmac('per-target-secret', rx.received[0].raw));
+		expect(rx.received[0].headers['x-formantai-signature']).toBe(
+			hmac('per-target-secret', rx.received[0].raw),
+		);
 	});
 
 	it('retries on 5xx / 429 / network errors at +30 s and then +300 s with the same event and bytes', async () => {
@@ -174,9 +209,18 @@ describe('simulator: webhooks', () => {
 		expect(ids.size).toBe(1);
 		expect(rx.received[1].raw.equals(rx.received[0].raw)).toBe(true);
 		expect(rx.received[2].raw.equals(rx.received[0].raw)).toBe(true);
-		for (const r of rx.received) expect(r.headers['x-formantai-signature']).toBe(hmac('whsec_test', r.raw));
+		for (const r of rx.received)
+			expect(r.headers['x-formantai-signature']).toBe(hmac('whsec_test', r.raw));
 
-		expect(sim.deliveries.map((d) => ({ attempt: d.attempt, at: d.at, status: d.status, ok: d.ok, next: d.next_attempt_at }))).toEqual([
+		expect(
+			sim.deliveries.map((d) => ({
+				attempt: d.attempt,
+				at: d.at,
+				status: d.status,
+				ok: d.ok,
+				next: d.next_attempt_at,
+			})),
+		).toEqual([
 			{ attempt: 1, at: end, status: 503, ok: false, next: end + 30_000 },
 			{ attempt: 2, at: end + 30_000, status: undefined, ok: false, next: end + 330_000 },
 			{ attempt: 3, at: end + 330_000, status: 429, ok: false, next: null },
@@ -195,7 +239,8 @@ describe('simulator: webhooks', () => {
 		});
 		await call('+917014675791');
 		await sim.clock.advance(30_000 + 30_000 + 300_000);
-		const byTarget = (t: string) => sim.deliveries.filter((d) => d.target === t).map((d) => d.status);
+		const byTarget = (t: string) =>
+			sim.deliveries.filter((d) => d.target === t).map((d) => d.status);
 		expect(byTarget('recovering')).toEqual([500, 200]);
 		expect(byTarget('rejecting')).toEqual([400]);
 	});
@@ -211,8 +256,14 @@ describe('simulator: webhooks', () => {
 
 	it('delivers for batch rows too', async () => {
 		sim.addWebhookTarget(123, { name: 'batch', url: rx.url });
-		sim.seedBatch({ agentId: 123, rows: [{ customer_phone: '+919812345670', customer_name: 'Anita', loan_id: 'LN-67890' }] });
+		sim.seedBatch({
+			agentId: 123,
+			rows: [{ customer_phone: '+919812345670', customer_name: 'Anita', loan_id: 'LN-67890' }],
+		});
 		await sim.clock.advance(31_000);
-		expect(payload(rx.received[0]).data.call.call_parameters).toEqual({ customer_name: 'Anita', loan_id: 'LN-67890' });
+		expect(payload(rx.received[0]).data.call.call_parameters).toEqual({
+			customer_name: 'Anita',
+			loan_id: 'LN-67890',
+		});
 	});
 });

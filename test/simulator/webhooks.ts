@@ -52,7 +52,12 @@ export interface WebhookEventPayload {
 			trace_id: string;
 		};
 		results: Record<string, unknown>;
-		retry: { attempt_number: number; is_final_attempt: boolean; max_attempts: number; next_retry_at: string | null };
+		retry: {
+			attempt_number: number;
+			is_final_attempt: boolean;
+			max_attempts: number;
+			next_retry_at: string | null;
+		};
 		retry_context: RetryContext;
 		transcript?: string;
 	};
@@ -81,11 +86,15 @@ export class Webhooks {
 	constructor(private readonly ctx: SimContext) {}
 
 	addTarget(agentId: number, t: WebhookTargetInput): WebhookTarget {
-		if (!t || typeof t.name !== 'string' || t.name.trim() === '') throw new Error('webhook target needs a name');
-		if (typeof t.url !== 'string' || !/^https?:\/\//i.test(t.url)) throw new Error('webhook target needs an http(s) url');
+		if (!t || typeof t.name !== 'string' || t.name.trim() === '')
+			throw new Error('webhook target needs a name');
+		if (typeof t.url !== 'string' || !/^https?:\/\//i.test(t.url))
+			throw new Error('webhook target needs an http(s) url');
 		const list = this.ctx.state.targets.get(agentId) ?? [];
-		if (list.some((x) => x.name === t.name)) throw new Error(`webhook target name "${t.name}" already used for agent ${agentId}`);
-		if (list.length >= MAX_TARGETS_PER_AGENT) throw new Error(`agent ${agentId} already has ${MAX_TARGETS_PER_AGENT} webhook targets`);
+		if (list.some((x) => x.name === t.name))
+			throw new Error(`webhook target name "${t.name}" already used for agent ${agentId}`);
+		if (list.length >= MAX_TARGETS_PER_AGENT)
+			throw new Error(`agent ${agentId} already has ${MAX_TARGETS_PER_AGENT} webhook targets`);
 		const events = t.events ?? ALL_EVENTS;
 		const unknown = events.filter((e) => !ALL_EVENTS.includes(e));
 		if (unknown.length > 0) throw new Error(`unknown webhook event(s): ${unknown.join(', ')}`);
@@ -162,7 +171,9 @@ export class Webhooks {
 			},
 		};
 		if (completed && target.includeTranscript) {
-			data.transcript = c.transcript.map((t) => `${t.role === 'agent' ? 'BOT' : 'HUMAN'}: ${t.message}`).join('\n');
+			data.transcript = c.transcript
+				.map((t) => `${t.role === 'agent' ? 'BOT' : 'HUMAN'}: ${t.message}`)
+				.join('\n');
 		}
 		return data;
 	}
