@@ -243,7 +243,8 @@ function failureFromNetwork(error: unknown, request: ApiRequest, conn: Connectio
 	const code = networkCode(error);
 	let reason = code ? NETWORK_REASONS[code] : undefined;
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-		reason = `no answer arrived within ${Math.round(runtime.requestTimeoutMs / 1000)} s`;
+		const ms = runtime.requestTimeoutMs;
+		reason = `no answer arrived within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`;
 	}
 	if (!reason) {
 		const cause = (error as { cause?: { message?: unknown } })?.cause?.message;
