@@ -400,7 +400,7 @@ describe('binary', () => {
 			const form = await new Request('http://x', {
 				method: 'POST',
 				headers: { 'content-type': request.headers['content-type']! },
-				body: request.body,
+				body: new Uint8Array(request.body),
 			}).formData();
 			expect(form.get('agent_id')).toBe('123');
 			expect(form.get('name')).toBe('Upload test');
