@@ -1,0 +1,193 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { conversationTimeMs, simplifyConversation } from '../../helpers/simplify';
+import { isValidTimeZone, parseDateTime } from '../../helpers/schedule';
+import { fieldError, limitValue, positiveInteger } from '../../helpers/validation';
+import { paginate } from '../../transport';
+
+export const CONVERSATION_STATUSES = [
+	'busy',
+	'completed',
+	'failed',
+	'no_answer',
+	'socket_failure',
+	'telephony_failed',
+	'unreachable',
+] as const;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Agent ID',
+				name: 'agentId',
+				type: 'number',
+				default: 0,
+				placeholder: 'e.g. 123',
+				description: 'Only conversations of this agent (filtered by FormantAI)',
+			},
+			{
+				displayName: 'Started After',
+				name: 'startedAfter',
+				type: 'dateTime',
+				default: '',
+				description:
+					"Only conversations that started at or after this time. Applied by the node after fetching (FormantAI has no such filter), so every page is read. A time without a UTC offset is in the workflow's time zone.",
+			},
+			{
+				displayName: 'Started Before',
+				name: 'startedBefore',
+				type: 'dateTime',
+				default: '',
+				description:
+					"Only conversations that started before this time. Applied by the node after fetching (FormantAI has no such filter), so every page is read. A time without a UTC offset is in the workflow's time zone.",
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'multiOptions',
+				default: [],
+				description:
+					'Only conversations with one of these outcomes. Applied by the node after fetching (FormantAI has no such filter), so every page is read.',
+				options: [
+					{ name: 'Busy', value: 'busy' },
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'No Answer', value: 'no_answer' },
+					{ name: 'Socket Failure', value: 'socket_failure' },
+					{ name: 'Telephony Failed', value: 'telephony_failed' },
+					{ name: 'Unreachable', value: 'unreachable' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return flat records with ISO start/end times (started_at, ended_at) instead of the raw epoch-millisecond timestamps',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['getMany'] } },
+	properties,
+);
+
+function timeFilter(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const zone = ctx.getTimezone() as unknown;
+	const parsed = parseDateTime(value, isValidTimeZone(zone) ? zone : 'UTC');
+	if (!parsed.ok) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			field,
+			parsed.reason,
+			'Pick a date and time, e.g. 2026-03-18T00:00:00.',
+		);
+	}
+	return parsed.ms;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll
+		? Infinity
+		: limitValue(this, itemIndex, this.getNodeParameter('limit', itemIndex));
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+
+	const qs: IDataObject = {};
+	if (filters.agentId !== undefined && filters.agentId !== null && filters.agentId !== '') {
+		qs.agent_id = positiveInteger(
+			this,
+			itemIndex,
+			'Agent ID',
+			filters.agentId,
+			"Use the agent's numeric ID from the FormantAI dashboard, or remove the Agent ID filter.",
+		);
+	}
+	const statusValue = filters.status;
+	const statuses = Array.isArray(statusValue)
+		? statusValue.map(String)
+		: typeof statusValue === 'string' && statusValue.trim() !== ''
+			? statusValue.split(',').map((s) => s.trim())
+			: [];
+	const unknown = statuses.filter((s) => !(CONVERSATION_STATUSES as readonly string[]).includes(s));
+	if (unknown.length > 0) {
+		throw fieldError(
+			this,
+			itemIndex,
+			'Status',
+			`"${unknown.join('", "')}" is not a conversation status`,
+			`Use ${CONVERSATION_STATUSES.join(', ')}.`,
+		);
+	}
+	const after = timeFilter(this, itemIndex, 'Started After', filters.startedAfter);
+	const before = timeFilter(this, itemIndex, 'Started Before', filters.startedBefore);
+	if (after !== undefined && before !== undefined && before <= after) {
+		throw fieldError(
+			this,
+			itemIndex,
+			'Started Before',
+			'is not later than Started After, so nothing could match',
+		);
+	}
+
+	const filtering = statuses.length > 0 || after !== undefined || before !== undefined;
+	const keep = (record: IDataObject): boolean => {
+		if (statuses.length > 0 && !statuses.includes(String(record.status))) return false;
+		if (after === undefined && before === undefined) return true;
+		const started = conversationTimeMs(record.start_timestamp);
+		if (started === undefined) return false;
+		return (after === undefined || started >= after) && (before === undefined || started < before);
+	};
+
+	const records = await paginate.call(this, {
+		path: '/v1/conversations',
+		qs,
+		idField: 'conversation_id',
+		limit,
+		itemIndex,
+		keep: filtering ? keep : undefined,
+	});
+	return records.map((record) => ({ json: simplify ? simplifyConversation(record) : record }));
+}

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The Automatic idempotency key: the same for the same execution, node, run and item (and the same
+ * agent and phone), so n8n's Retry On Fail and the transport's own retries reach FormantAI with the
+ * key it already saw and it refuses a second call (409 `duplicate_request`), while a new execution
+ * gets a new key and calls again. Shaped like a UUID, which FormantAI recommends.
+ */
+export function automaticIdempotencyKey(parts: {
+	executionId: string;
+	nodeId: string;
+	runIndex: number;
+	itemIndex: number;
+	agentId: number;
+	phone: string;
+}): string {
+	const hex = createHash('sha256')
+		.update(
+			[
+				'formantai-call-v1',
+				parts.executionId,
+				parts.nodeId,
+				parts.runIndex,
+				parts.itemIndex,
+				parts.agentId,
+				parts.phone,
+			].join('\u0000'),
+		)
+		.digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
