@@ -322,6 +322,50 @@ describe('Batch → Create from input items', () => {
 	});
 });
 
+describe("Batch → Create under n8n's Retry On Fail", () => {
+	it('does not start a second campaign when the answer was lost and n8n retries the node', async () => {
+		sim().faults.add({ path: '/v1/batch-call', kind: 'reset', after: true });
+		const result = await run(sim(), {
+			parameters: fromItems(),
+			input: [{ json: { phone: '+919876543210' } }],
+			retryOnFail: { maxTries: 3 },
+		});
+		expect(result.error?.message).toMatch(
+			/^This campaign was already uploaded by an earlier try of this node in this execution/,
+		);
+		expect(requests(sim())).toEqual(['POST /v1/batch-call']);
+		expect(sim().state.batches.size).toBe(1);
+	});
+
+	it('does not upload the items that already succeeded again when a later item fails', async () => {
+		// The second upload of each try fails: item 0's campaign is created, item 1's is lost.
+		sim().faults.add({ path: '/v1/batch-call', kind: 'error500', every: 2 });
+		const result = await run(sim(), {
+			parameters: fromFile(),
+			input: [
+				csvFile('customer_phone\n+919876543210\n'),
+				csvFile('customer_phone\n+919876543211\n'),
+			],
+			retryOnFail: { maxTries: 2 },
+		});
+		// The retry sends neither again: item 0 exists already, item 1 may exist (a 500 is no proof).
+		expect(requests(sim())).toEqual(['POST /v1/batch-call', 'POST /v1/batch-call']);
+		expect(sim().state.batches.size).toBe(1);
+		expect(result.error?.message).toMatch(/already uploaded by an earlier try/);
+	});
+
+	it('sends again after FormantAI refused the upload (nothing was created)', async () => {
+		const result = await run(sim(), {
+			parameters: fromItems({ agentId: 999 }),
+			input: [{ json: { phone: '+919876543210' } }],
+			retryOnFail: { maxTries: 2 },
+		});
+		expect(result.error?.message).toContain('agent not found');
+		expect(requests(sim())).toEqual(['POST /v1/batch-call', 'POST /v1/batch-call']);
+		expect(sim().state.batches.size).toBe(0);
+	});
+});
+
 describe('Batch → Create from a CSV file', () => {
 	const AWKWARD =
 		'\ufeffcustomer_phone,customer_name,note,due_amount\r\n' +

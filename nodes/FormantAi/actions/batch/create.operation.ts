@@ -3,8 +3,9 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	JsonObject,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	CSV_DEFAULT_FILE_NAME,
@@ -24,7 +25,7 @@ export const PHONE_COLUMN = 'customer_phone';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			"Each run starts a new campaign that calls every row. The upload is never retried automatically (a second copy would call everyone again): keep Retry On Fail off in this node's settings, and after an error check Get Many before running it again.",
+			"Each run starts a new campaign that calls every row. The upload is never retried automatically (a second copy would call everyone again), and if this node's Retry On Fail setting runs it again, campaigns already sent are not sent twice. After an error, check Get Many before running it again.",
 		name: 'batchCreateNotice',
 		type: 'notice',
 		default: '',
@@ -63,7 +64,7 @@ const properties: INodeProperties[] = [
 				name: 'Input Items',
 				value: 'inputItems',
 				description:
-					'All input items together become the rows of one campaign (e.g. from a spreadsheet or CRM)',
+					'All input items together become the rows of one campaign (e.g. from a spreadsheet or CRM); expressions in the other fields are read from the first item',
 			},
 		],
 		default: 'inputItems',
@@ -237,6 +238,25 @@ function listBadRows(bad: BadRow[]): string {
 const PHONE_FIX =
 	'Correct these numbers, set Options → Default Country Code for numbers written without one, or set On Invalid Phone to "Skip the Row and Report It".';
 
+/**
+ * Uploads already sent in this process, by execution, node and item. n8n's Retry On Fail runs the
+ * node again in the same execution; without this, a retry after a lost answer (or after another
+ * item failed) would start a second campaign that calls everyone again.
+ */
+const sentUploads = new Set<string>();
+const SENT_UPLOADS_KEPT = 10_000;
+
+function uploadKey(ctx: IExecuteFunctions, itemIndex: number): string {
+	return `${ctx.getExecutionId()}\u0000${ctx.getNode().name}\u0000${itemIndex}`;
+}
+
+/** Whether FormantAI answered and refused (4xx): then nothing was created and sending again is safe. */
+function wasRefused(error: unknown): boolean {
+	const status = (error as { context?: { formantAi?: { status?: unknown } } })?.context?.formantAi
+		?.status;
+	return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** Uploads the campaign (never retried: a second upload would call every row again). */
 async function upload(
 	ctx: IExecuteFunctions,
@@ -245,6 +265,20 @@ async function upload(
 	csv: string,
 	fileName: string,
 ): Promise<IDataObject> {
+	const key = uploadKey(ctx, itemIndex);
+	if (sentUploads.has(key)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`This campaign was already uploaded by an earlier try of this node in this execution, so it is not sent again [item ${itemIndex}]`,
+			{
+				itemIndex,
+				description:
+					"n8n's Retry On Fail ran the node again. FormantAI may have created the campaign on the earlier try: check Get Many before running again, and turn Retry On Fail off for this node.",
+			},
+		);
+	}
+	if (sentUploads.size >= SENT_UPLOADS_KEPT) sentUploads.clear();
+	sentUploads.add(key);
 	const form = buildForm(
 		{ agent_id: String(common.agentId), name: common.name },
 		{
@@ -254,13 +288,23 @@ async function upload(
 			mimeType: CSV_MIME_TYPE,
 		},
 	);
-	const body = await formantAiRequest.call(ctx, {
-		method: 'POST',
-		path: '/v1/batch-call',
-		body: form,
-		itemIndex,
-		retry: { retry: false },
-	});
+	let body: unknown;
+	try {
+		body = await formantAiRequest.call(ctx, {
+			method: 'POST',
+			path: '/v1/batch-call',
+			body: form,
+			itemIndex,
+			retry: { retry: false },
+		});
+	} catch (error) {
+		if (wasRefused(error)) sentUploads.delete(key);
+		// Hands back the transport's own error unchanged (both constructors return their own kind).
+		if (error instanceof NodeApiError) {
+			throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject);
+		}
+		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	}
 	return unwrapData(body);
 }
 
