@@ -228,7 +228,12 @@ describe('Call → Create', () => {
 						runtime.requestTimeoutMs = 250;
 						engine.sim.faults.add({ path: '/v1/call', kind, after });
 					} else engine.sim.faults.add({ path: '/v1/call', kind, after, retryAfter: 1 });
-					const result = await engine.run(call());
+					// A full workspace is only waited out when the user asks (Wait for Free Slot).
+					const result = await engine.run(
+						kind === 'concurrent429'
+							? call({ options: { waitForFreeSlot: true, maxWaitSeconds: 60 } })
+							: call(),
+					);
 					expect(result.error).toBeUndefined();
 					expect(engine.sim.callsPlaced()).toHaveLength(1);
 					expect(callRequests(engine.sim)).toHaveLength(2);

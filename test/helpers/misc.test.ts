@@ -14,6 +14,8 @@ describe('normalizePhone (the forms the Call operation accepts)', () => {
 		['415.555.2671', '1', '+14155552671'],
 		['0091 98765 43210', '', '+919876543210'],
 		['098765 43210', '+91', '+919876543210'],
+		['+44 (0) 7911 123456', '', '+447911123456'],
+		['0044(0)20 7946 0958', '', '+442079460958'],
 		[919876543210, '', undefined],
 	])('%p with %p', (input, country, expected) => {
 		const result = normalizePhone(input, country);

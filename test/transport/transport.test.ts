@@ -412,3 +412,29 @@ describe('binary', () => {
 		},
 	);
 });
+
+test('a full workspace (concurrent-call cap) is reported at once, even for a keyed call', async () => {
+	server.on('POST /v1/call', () => ({
+		status: 429,
+		headers: { 'Retry-After': '5' },
+		body: errorEnvelope(
+			'concurrent call limit reached. 10 simultaneous calls allowed.',
+			'concurrent_call_limit_exceeded',
+			{
+				current_calls: 10,
+				max_calls: 10,
+			},
+		),
+	}));
+	const { error } = await probe({
+		method: 'POST',
+		path: '/v1/call',
+		body: '{"agent_id":1,"idempotency_key":"k"}',
+	});
+	expect(error?.context?.formantAi).toMatchObject({
+		type: 'concurrent_call_limit_exceeded',
+		attempts: 1,
+	});
+	expect(server.requests).toHaveLength(1);
+	expect(sleeps).toEqual([]);
+});

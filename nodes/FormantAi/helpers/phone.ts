@@ -20,7 +20,8 @@ export function normalizePhone(input: unknown, defaultCountryCode = ''): PhoneRe
 		return { ok: false, reason: 'is empty' };
 	}
 	const raw = input.trim();
-	const compact = raw.replace(SEPARATORS, '');
+	// "+44 (0)20 …": the bracketed 0 is the national trunk prefix, dialled only from inside the country.
+	const compact = raw.replace(/^(\+|00)(\d{1,3})\s*\(0\)/, '$1$2').replace(SEPARATORS, '');
 	if (/[a-z]/i.test(compact)) {
 		return { ok: false, reason: `"${raw}" contains letters` };
 	}

@@ -272,6 +272,9 @@ function isCancel(error: unknown): boolean {
 
 /** How long to wait before the next attempt, or undefined when this failure must not be retried. */
 function delayFor(failure: FailureInfo, attempt: number): number | undefined {
+	// A full workspace is not a passing blip: waiting for a free slot is the caller's choice
+	// (the Call operation's Wait for Free Slot), so it is reported at once.
+	if (failure.type === 'concurrent_call_limit_exceeded') return undefined;
 	if (failure.status === 429) return failure.retryAfterMs ?? backoffMs(attempt);
 	if (failure.status === undefined || failure.status >= 500) {
 		return failure.retryAfterMs ?? backoffMs(attempt);
