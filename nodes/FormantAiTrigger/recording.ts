@@ -10,6 +10,9 @@ import { parts } from './event';
  */
 export const RECORDING_WAITS_MS = [1_000, 2_000];
 
+/** Longest a recording download may take to start answering. */
+export const RECORDING_TIMEOUT_MS = 5_000;
+
 export type RecordingStatus = 'attached' | 'none' | 'not_ready' | 'error';
 
 export interface RecordingResult {
@@ -52,6 +55,8 @@ export async function fetchRecording(
 				fallbackMimeType: 'audio/wav',
 				// One quick retry of a 5xx at most: the whole delivery has 10 s.
 				retry: { maxRetries: 1, maxWaitMs: 1_000 },
+				// A stalled download must not outlast FormantAI's 10 s wait for our answer.
+				timeoutMs: RECORDING_TIMEOUT_MS,
 			});
 			return { status: 'attached', binary };
 		} catch (error) {

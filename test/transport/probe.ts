@@ -41,6 +41,7 @@ class TransportProbe implements INodeType {
 			{ displayName: 'Retry', name: 'retry', type: 'json', default: '' },
 			{ displayName: 'Limit', name: 'limit', type: 'number', default: 0 },
 			{ displayName: 'ID Field', name: 'idField', type: 'string', default: 'id' },
+			{ displayName: 'Timeout', name: 'timeoutMs', type: 'number', default: 0 },
 		],
 	};
 
@@ -69,6 +70,7 @@ class TransportProbe implements INodeType {
 				itemIndex: 0,
 				fallbackFileName: 'fallback.wav',
 				fallbackMimeType: 'audio/wav',
+				timeoutMs: (this.getNodeParameter('timeoutMs', 0) as number) || undefined,
 			});
 			return [[{ json: {}, binary: { data: binary }, pairedItem: { item: 0 } }]];
 		}

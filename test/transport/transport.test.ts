@@ -438,3 +438,13 @@ test('a full workspace (concurrent-call cap) is reported at once, even for a key
 	expect(server.requests).toHaveLength(1);
 	expect(sleeps).toEqual([]);
 });
+
+test('a per-request timeout overrides the default', async () => {
+	server.on('GET /v1/conversations/c9/recording', () => ({ hang: true }));
+	const result = await runNode({
+		type: 'transportProbe',
+		parameters: { mode: 'download', path: '/v1/conversations/c9/recording', timeoutMs: 120 },
+		credentials: { formantAiApi: apiCredential(server.url, LEAK_CANARY) },
+	});
+	expect(result.error?.message).toContain('no answer arrived within 120 ms');
+});

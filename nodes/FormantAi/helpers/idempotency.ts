@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 /**
  * The Automatic idempotency key: the same for the same execution, node, run and item (and the same
  * agent and phone), so n8n's Retry On Fail and the transport's own retries reach FormantAI with the
@@ -28,4 +30,17 @@ export function automaticIdempotencyKey(parts: {
 		)
 		.digest('hex');
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Which run of the node this is in the execution (loops run a node several times). n8n's Retry
+ * On Fail repeats the same run, so the run index tells a retry from a new pass of a loop.
+ */
+export function runIndexOf(ctx: IExecuteFunctions, itemIndex: number): number {
+	try {
+		const value = ctx.getWorkflowDataProxy(itemIndex).$runIndex as unknown;
+		return typeof value === 'number' ? value : 0;
+	} catch {
+		return 0;
+	}
 }

@@ -28,6 +28,7 @@ export interface DownloadOptions {
 	/** Used when the response has no usable Content-Type. */
 	fallbackMimeType: string;
 	retry?: ApiRequest['retry'];
+	timeoutMs?: ApiRequest['timeoutMs'];
 }
 
 /**
@@ -44,6 +45,7 @@ export async function downloadBinary(
 		response: 'stream',
 		itemIndex: options.itemIndex,
 		retry: options.retry,
+		timeoutMs: options.timeoutMs,
 	});
 	const headers = response.headers;
 	const disposition = headers['content-disposition'];
@@ -102,7 +104,7 @@ export async function binaryUpload(
 	if (data.length === 0) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The file in binary field "${binaryPropertyName}" of item ${itemIndex} is empty`,
+			`Binary field "${binaryPropertyName}": the file "${binary.fileName ?? 'unnamed'}" is empty [item ${itemIndex}]`,
 			{ itemIndex, description: 'Pass a file with content, or check the node that produced it.' },
 		);
 	}

@@ -29,6 +29,8 @@ export interface ApiRequest {
 	response?: 'json' | 'stream';
 	/** Retrying is on by default for GET only; see `isRetrySafe`. */
 	retry?: Partial<RetryOptions>;
+	/** Per-request timeout; defaults to `runtime.requestTimeoutMs`. */
+	timeoutMs?: number;
 	itemIndex?: number;
 }
 
@@ -243,7 +245,7 @@ function failureFromNetwork(error: unknown, request: ApiRequest, conn: Connectio
 	const code = networkCode(error);
 	let reason = code ? NETWORK_REASONS[code] : undefined;
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-		const ms = runtime.requestTimeoutMs;
+		const ms = request.timeoutMs ?? runtime.requestTimeoutMs;
 		reason = `no answer arrived within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`;
 	}
 	if (!reason) {
@@ -310,7 +312,7 @@ export async function formantAiRequestFull<T = IDataObject>(
 			json: !isForm && request.response !== 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: runtime.requestTimeoutMs,
+			timeout: request.timeoutMs ?? runtime.requestTimeoutMs,
 		};
 		if (request.response === 'stream') options.encoding = 'stream';
 

@@ -14,6 +14,7 @@ import {
 	CSV_MIME_TYPE,
 } from '../../helpers/assumptions';
 import { CsvSyntaxError, parseCsv, writeCsv } from '../../helpers/csv';
+import { runIndexOf } from '../../helpers/idempotency';
 import { normalizePhone } from '../../helpers/phone';
 import { fieldError, positiveInteger, requiredString } from '../../helpers/validation';
 import { buildForm, formantAiRequest } from '../../transport';
@@ -239,7 +240,7 @@ const PHONE_FIX =
 	'Correct these numbers, set Options → Default Country Code for numbers written without one, or set On Invalid Phone to "Skip the Row and Report It".';
 
 /**
- * Uploads already sent in this process, by execution, node and item. n8n's Retry On Fail runs the
+ * Uploads already sent in this process, by execution, node, run and item. n8n's Retry On Fail runs the
  * node again in the same execution; without this, a retry after a lost answer (or after another
  * item failed) would start a second campaign that calls everyone again.
  */
@@ -247,7 +248,9 @@ const sentUploads = new Set<string>();
 const SENT_UPLOADS_KEPT = 10_000;
 
 function uploadKey(ctx: IExecuteFunctions, itemIndex: number): string {
-	return `${ctx.getExecutionId()}\u0000${ctx.getNode().name}\u0000${itemIndex}`;
+	return [ctx.getExecutionId(), ctx.getNode().id, runIndexOf(ctx, itemIndex), itemIndex].join(
+		'\u0000',
+	);
 }
 
 /** Whether FormantAI answered and refused (4xx): then nothing was created and sending again is safe. */

@@ -18,7 +18,7 @@ import {
 } from '../../helpers/callingWindow';
 import { conversationIdProblem } from '../../helpers/conversationId';
 import { isAllowedDestination, parseDestinations } from '../../helpers/destinations';
-import { automaticIdempotencyKey } from '../../helpers/idempotency';
+import { automaticIdempotencyKey, runIndexOf } from '../../helpers/idempotency';
 import { normalizePhone } from '../../helpers/phone';
 import { isValidTimeZone, parseDateTime, scheduleProblem, toIsoUtc } from '../../helpers/schedule';
 import { isToolMode } from '../../helpers/toolMode';
@@ -438,15 +438,6 @@ function callingWindow(
 	}
 	const timeZone = timeZoneValue(ctx, itemIndex, 'Calling Window Time Zone', raw.timeZone);
 	return { days, startMinute, endMinute, timeZone, outside };
-}
-
-function runIndexOf(ctx: IExecuteFunctions, itemIndex: number): number {
-	try {
-		const value = ctx.getWorkflowDataProxy(itemIndex).$runIndex as unknown;
-		return typeof value === 'number' ? value : 0;
-	} catch {
-		return 0;
-	}
 }
 
 function retryAfterOf(error: unknown): number | undefined {
