@@ -1,0 +1,27 @@
+export { ensureN8n, defaultCacheRoot, harnessHash, type N8nInstall, type EnsureN8nOptions } from './install';
+export {
+	createN8nHome,
+	installPackage,
+	packPackage,
+	randomId,
+	DEFAULT_ENCRYPTION_KEY,
+	PACKAGE_NAME,
+	type N8nHome,
+	type CreateN8nHomeOptions,
+	type InstalledPackage,
+} from './home';
+export {
+	runN8n,
+	importCredentials,
+	importWorkflows,
+	publishWorkflow,
+	executeWorkflow,
+	parseExecuteOutput,
+	nodeOutput,
+	type CredentialImport,
+	type WorkflowImport,
+	type ExecuteResult,
+} from './cli';
+export { startServer, type N8nServer, type StartServerOptions } from './server';
+export { listExecutions, querySqlite, databasePath, type ExecutionRecord } from './db';
+export { pollUntil, freePort, ProcessError } from './proc';

@@ -1,0 +1,9 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- e2e tooling that drives a real n8n process, never shipped */
+import type { ChildProcess } from 'child_process';
+
+/** Starts `command` in a new process group, stdin ignored, stdout/stderr piped. */
+export declare function spawnDetached(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env: NodeJS.ProcessEnv },
+): ChildProcess;
