@@ -1,0 +1,135 @@
+import { apiCredential, runNode } from '../test/harness';
+import './floor';
+import { latencyProxy } from './latency';
+import { interleaved, list, median, plainRequest, round, type Result } from './lib';
+import { startSim, type SimPlacement } from './sim';
+
+const CONVERSATIONS = 10_000;
+const PAGE = 100;
+const MAX_REQUESTS = Math.ceil(CONVERSATIONS / PAGE) + 1;
+
+/**
+ * Conversation → Get Many, Return All, over 10,000 seeded conversations, through the real engine;
+ * against a plain `http` loop fetching the same pages one after another.
+ */
+export async function returnAll(
+	where: SimPlacement,
+	repeat: number,
+	warmup: number,
+	latencyMs = 0,
+): Promise<Result[]> {
+	const sim = await startSim(where);
+	const proxy = latencyMs > 0 ? await latencyProxy(sim.url, latencyMs) : undefined;
+	const url = proxy?.url ?? sim.url;
+	const label = `returnAll (simulator ${sim.where}${latencyMs ? `, +${latencyMs} ms per request` : ''})`;
+	try {
+		await sim.seedConversations(CONVERSATIONS);
+		const credentials = { formantAiApi: apiCredential(url, sim.apiKey) };
+		let lastItems = 0;
+		let lastUnique = 0;
+		let lastError: string | undefined;
+
+		const node = async () => {
+			const result = await runNode({
+				parameters: { resource: 'conversation', operation: 'getMany', returnAll: true },
+				credentials,
+			});
+			lastError = result.error?.message;
+			lastItems = result.items.length;
+			lastUnique = new Set(result.items.map((i) => String(i.json.conversation_id))).size;
+		};
+		let baselineItems = 0;
+		const baseline = async () => {
+			const ids = new Set<string>();
+			for (let offset = 0; ; offset += PAGE) {
+				const { json } = await plainRequest(
+					`${url}/v1/conversations?limit=${PAGE}&offset=${offset}`,
+					sim.apiKey,
+					'GET',
+				);
+				const page = json as { data: Array<{ conversation_id: string }>; has_more: boolean };
+				for (const record of page.data) ids.add(record.conversation_id);
+				if (!page.has_more || page.data.length === 0) break;
+			}
+			baselineItems = ids.size;
+		};
+
+		// One counted run on a clean log, then the timed runs.
+		await sim.clearLog();
+		await node();
+		if (lastError) throw new Error(`Get Many failed: ${lastError}`);
+		const summary = await sim.summary();
+		const requests = summary.byRoute['GET /v1/conversations'] ?? 0;
+		const items = lastItems;
+		const unique = lastUnique;
+
+		// The same pages through n8n's own request helper, nothing else: one at a time, and 4 at a time.
+		const floor = (parallel: number) => async () => {
+			const result = await runNode({
+				type: 'benchFloor',
+				parameters: { mode: 'pages', baseUrl: url, parallel },
+				credentials,
+			});
+			if (result.error) throw new Error(`floor failed: ${result.error.message}`);
+		};
+		const runs = await interleaved(
+			repeat,
+			warmup,
+			{ baseline, floor1: floor(1), floor4: floor(4), node },
+			async () => await sim.clearLog(),
+		);
+		const measured = runs.node;
+		const base = runs.baseline;
+		const m = median(measured);
+		const b = median(base);
+		const f1 = median(runs.floor1);
+		const f4 = median(runs.floor4);
+		const ratio = m / b;
+		return [
+			{
+				bench: label,
+				metric: 'wall time, 10,000 conversations',
+				measured: round(m, 1),
+				unit: 'ms',
+				baseline: round(b, 1),
+				ratio: round(ratio, 3),
+				target: '≤ 0.6× baseline',
+				pass: ratio <= 0.6,
+				note: `node runs ${list(measured)} ms; plain sequential http loop ${list(base)} ms (${baselineItems} items); ${round((CONVERSATIONS / m) * 1000, 0)} items/s`,
+			},
+			{
+				bench: label,
+				metric: 'n8n floor, same pages 4 at a time (bare httpRequestWithAuthentication)',
+				measured: round(f4, 1),
+				unit: 'ms',
+				baseline: round(b, 1),
+				ratio: round(f4 / b, 3),
+				target: 'context (no target)',
+				pass: true,
+				info: true,
+				note: `4 at a time ${list(runs.floor4)} ms; one at a time ${list(runs.floor1)} ms (${round(f1 / b, 2)}× the plain loop); the node is ${round(m / f4, 2)}× the 4-at-a-time floor`,
+			},
+			{
+				bench: label,
+				metric: 'items returned (unique)',
+				measured: unique,
+				unit: 'items',
+				target: `exactly ${CONVERSATIONS} unique`,
+				pass: items === CONVERSATIONS && unique === CONVERSATIONS,
+				note: `${items} items, ${unique} distinct conversation_id`,
+			},
+			{
+				bench: label,
+				metric: 'requests (simulator log)',
+				measured: requests,
+				unit: 'requests',
+				target: `≤ ${MAX_REQUESTS}`,
+				pass: requests <= MAX_REQUESTS && summary.total === requests,
+				note: `${summary.total} logged requests in all; statuses ${JSON.stringify(summary.byStatus)}`,
+			},
+		];
+	} finally {
+		await proxy?.close();
+		await sim.close();
+	}
+}

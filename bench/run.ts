@@ -1,0 +1,139 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmarks drive a local server, measure the process and print, never shipped */
+import './env';
+
+import { writeFileSync } from 'fs';
+import { cpus, loadavg, totalmem } from 'os';
+import { join } from 'path';
+
+import { MB, round, type Result } from './lib';
+
+interface Bench {
+	name: string;
+	describe: string;
+	run(): Promise<Result[]>;
+}
+
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
+
+// Each module is loaded only when its benchmark runs, so one bench never pays for another's imports.
+const benches: Bench[] = [
+	{
+		name: 'returnAll',
+		describe: 'Conversation → Get Many, Return All, 10,000 conversations',
+		run: async () => {
+			const { returnAll } = await import('./returnAll');
+			return [
+				...(await returnAll('child', REPEAT, WARMUP)),
+				...(await returnAll('in-process', REPEAT, WARMUP)),
+				// Context: a 20 ms round trip per request, as on a real network.
+				...(await returnAll('child', REPEAT, WARMUP, 20)),
+			];
+		},
+	},
+	{
+		name: 'manyCalls',
+		describe: '1,000 items → Call → Create; then with 10 % 429 + Retry-After: 0',
+		run: async () => {
+			const { manyCalls } = await import('./manyCalls');
+			return [
+				...(await manyCalls('child', REPEAT, WARMUP)),
+				...(await manyCalls('in-process', REPEAT, WARMUP)),
+			];
+		},
+	},
+	{
+		name: 'recording',
+		describe: 'Conversation → Download Recording, 50 MB, filesystem binary mode: peak RSS growth',
+		run: async () => {
+			const { recording } = await import('./recording');
+			return await recording(3);
+		},
+	},
+	{
+		name: 'trigger',
+		describe: 'FormantAI Trigger webhook(): signature, dedupe, Simplify; 10,000 events',
+		run: async () => {
+			const { triggerThroughput } = await import('./trigger');
+			return await triggerThroughput(REPEAT, WARMUP);
+		},
+	},
+	{
+		name: 'package',
+		describe: 'packed size, runtime dependencies, load time of dist/ in a fresh process',
+		run: async () => {
+			const { packageBench } = await import('./package');
+			return await packageBench(REPEAT);
+		},
+	},
+];
+
+const verdict = (r: Result): string => (r.info ? 'info' : r.pass ? 'PASS' : 'MISS');
+
+function formatTable(results: Result[]): string {
+	const rows = [
+		'| Benchmark | Metric | Measured | Baseline | Ratio | Target | Verdict |',
+		'|---|---|---|---|---|---|---|',
+	];
+	for (const r of results) {
+		rows.push(
+			`| ${r.bench} | ${r.metric} | ${r.measured} ${r.unit} | ${r.baseline === undefined ? '—' : `${r.baseline} ${r.unit}`} | ${r.ratio === undefined ? '—' : `${r.ratio}×`} | ${r.target} | ${verdict(r)} |`,
+		);
+	}
+	return rows.join('\n');
+}
+
+async function main(): Promise<void> {
+	const wanted = process.argv.slice(2);
+	const unknown = wanted.filter((w) => !benches.some((b) => b.name === w));
+	if (unknown.length > 0) {
+		console.error(
+			`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${benches.map((b) => b.name).join(', ')}`,
+		);
+		process.exit(2);
+	}
+	const selected = wanted.length ? benches.filter((b) => wanted.includes(b.name)) : benches;
+	const cpu = cpus()[0]?.model ?? 'unknown CPU';
+	console.log(
+		`Machine: ${cpus().length} CPUs (${cpu}), ${round(totalmem() / MB / 1024, 1)} GB RAM, Node ${process.version}; load average ${loadavg()
+			.map((l) => round(l, 2))
+			.join(' ')}; median of ${REPEAT} runs after ${WARMUP} warm-up`,
+	);
+	const all: Result[] = [];
+	for (const bench of selected) {
+		console.log(`\n## ${bench.name}: ${bench.describe}`);
+		try {
+			const results = await bench.run();
+			for (const r of results) {
+				const ratio =
+					r.ratio === undefined ? '' : ` = ${r.ratio}× of baseline ${r.baseline} ${r.unit}`;
+				console.log(
+					`  ${verdict(r)}  ${r.bench} — ${r.metric}: ${r.measured} ${r.unit}${ratio} (target ${r.target})`,
+				);
+				if (r.note) console.log(`        ${r.note}`);
+			}
+			all.push(...results);
+		} catch (error) {
+			console.log(`  ERROR ${bench.name}: ${(error as Error).stack ?? String(error)}`);
+			all.push({
+				bench: bench.name,
+				metric: 'run',
+				measured: 0,
+				unit: '',
+				target: 'runs',
+				pass: false,
+				note: (error as Error).message,
+			});
+		}
+	}
+	console.log(`\n${formatTable(all)}`);
+	const file = join(process.cwd(), '.tools', 'bench-results.json');
+	writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), results: all }, null, 2));
+	console.log(`\nResults written to ${file}`);
+	const missed = all.filter((r) => !r.pass).length;
+	console.log(missed ? `${missed} target(s) missed.` : 'Every target met.');
+	// Benchmarks report misses; they do not fail the command (they are not tests).
+	process.exit(0);
+}
+
+void main();
