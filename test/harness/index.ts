@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Container } from '@n8n/di';
-import { mock } from 'jest-mock-extended';
 import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
@@ -184,7 +183,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	});
 
 	const executionId = `exec-${runCounter}`;
-	const additionalData = mock<IWorkflowExecuteAdditionalData>();
+	// A plain object, not jest-mock-extended's mock: the benchmarks run this harness outside jest.
+	const additionalData = {} as IWorkflowExecuteAdditionalData;
 	Object.assign(additionalData, {
 		executionId,
 		credentialsHelper: new TestCredentialsHelper(options.credentials),
