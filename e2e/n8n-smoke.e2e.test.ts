@@ -12,6 +12,7 @@ import {
 	importWorkflows,
 	installPackage,
 	listExecutions,
+	listNodeTypes,
 	nodeOutput,
 	packPackage,
 	pollUntil,
@@ -292,6 +293,7 @@ describe('real n8n harness (smoke)', () => {
 		const tarball = await packPackage(packageDir, join(scratch, 'packs'));
 		const installed = await installPackage(home, tarball);
 		expect(installed.dir).toBe(join(home.dir, '.n8n', 'nodes', 'node_modules', PROBE_PACKAGE));
+		expect((await listNodeTypes(home)).map((type) => type.name)).toContain(PROBE_NODE_TYPE);
 
 		await importCredentials(home, [
 			{ id: PROBE_CREDENTIAL_ID, name: 'Probe credential', type: 'e2eProbeApi', data: { token: 's3cret' } },

@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- e2e tooling that drives a real n8n process, never shipped */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -176,4 +176,27 @@ export function nodeOutput(
 	const data = 'resultData' in runOrData ? runOrData : runOrData.data;
 	const taskData = data.resultData.runData[nodeName]?.[options.runIndex ?? 0];
 	return taskData?.data?.main?.[options.output ?? 0] ?? [];
+}
+
+export interface LoadedNodeType {
+	/** e.g. `n8n-nodes-formantai.formantAi`; n8n adds `<name>Tool` for nodes with usableAsTool. */
+	name: string;
+	displayName: string;
+	version: number | number[];
+}
+
+/**
+ * Node types n8n loads on this home (built-ins and community packages), via `n8n export:nodes`:
+ * the cheapest proof that a package in `.n8n/nodes/node_modules` was picked up.
+ */
+export async function listNodeTypes(home: N8nHome): Promise<LoadedNodeType[]> {
+	const dir = mkdtempSync(join(tmpdir(), 'formantai-n8n-export-'));
+	try {
+		const file = join(dir, 'nodes.json');
+		await runN8n(home, ['export:nodes', `--output=${file}`]);
+		const types = JSON.parse(readFileSync(file, 'utf8')) as LoadedNodeType[];
+		return types.map(({ name, displayName, version }) => ({ name, displayName, version }));
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }

@@ -18,6 +18,8 @@ export {
 	executeWorkflow,
 	parseExecuteOutput,
 	nodeOutput,
+	listNodeTypes,
+	type LoadedNodeType,
 	type CredentialImport,
 	type WorkflowImport,
 	type ExecuteResult,

@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import {
 	existsSync,
 	mkdirSync,
+	readdirSync,
 	readFileSync,
 	renameSync,
 	rmSync,
@@ -12,7 +13,7 @@ import {
 	copyFileSync,
 } from 'fs';
 import { homedir } from 'os';
-import { dirname, join, resolve } from 'path';
+import { basename, dirname, join, resolve } from 'path';
 
 import { cleanEnv, delay, isAlive, ProcessError, run, runOk, type RunOptions, type RunResult } from './proc';
 
@@ -109,8 +110,15 @@ export async function ensureN8n(options: EnsureN8nOptions = {}): Promise<N8nInst
 	try {
 		// Someone else may have finished while we waited for the lock.
 		if (readMarker(dir)) return done(false);
-		// A folder without marker is a broken leftover: never trust it.
+		// A folder without marker, or a staging folder of an install that was killed, is a
+		// leftover: never trust it, and don't let it fill the disk (we hold the lock).
 		rmSync(dir, { recursive: true, force: true });
+		for (const entry of readdirSync(root)) {
+			if (entry.startsWith(`${basename(dir)}.staging-`)) {
+				log(`removing leftover ${entry}`);
+				rmSync(join(root, entry), { recursive: true, force: true });
+			}
+		}
 		await install(dir, log);
 		return done(true);
 	} finally {

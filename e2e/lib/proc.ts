@@ -61,7 +61,10 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...env, ...extra };
 }
 
-/** Spawns a command in its own process group (so it can be killed with its children). */
+/**
+ * Spawns a command in its own process group (so it can be killed with its children), behind a
+ * watchdog that kills the group if this process dies without cleaning up.
+ */
 export function spawnGroup(
 	command: string,
 	args: string[],

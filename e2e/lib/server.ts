@@ -5,23 +5,6 @@ import { request } from 'http';
 import type { N8nHome } from './home';
 import { freePort, isAlive, killGroup, pollUntil, spawnGroup, tail } from './proc';
 
-/**
- * Started by Node 24 as the group leader in front of `n8n start`: forwards SIGTERM/SIGINT to n8n
- * and kills the whole group if the test process disappears (jest killed by a CI timeout, Ctrl-C),
- * so no n8n outlives its test run. argv: parentPid, command, ...args.
- */
-const WATCHDOG_SCRIPT = `
-const { spawn } = require('child_process');
-const [parentPid, command, ...args] = process.argv.slice(1);
-const child = spawn(command, args, { stdio: 'inherit' });
-const killGroup = () => { try { process.kill(-process.pid, 'SIGKILL'); } catch {} };
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code === null ? 1 : code));
-setInterval(() => {
-	try { process.kill(Number(parentPid), 0); } catch { killGroup(); }
-}, 1000).unref();
-`;
-
 export interface StartServerOptions {
 	/** Port on 127.0.0.1 (default: a free one). */
 	port?: number;
@@ -47,7 +30,7 @@ export interface N8nServer {
 	waitForWebhook(path: string, method?: string, timeoutMs?: number): Promise<void>;
 	/** Everything n8n printed so far (stdout and stderr interleaved). */
 	logs(): string;
-	/** Resident memory of the whole process group (n8n, its task runner, the watchdog), bytes. */
+	/** Resident memory of n8n and its task runner (the watchdog not counted), bytes. */
 	memoryRssBytes(): number;
 	/** Time from spawn to health-check green, and to all `webhooks` registered, ms. */
 	timings: { healthyMs: number; readyMs: number };
@@ -86,7 +69,7 @@ function httpRequest(
 	});
 }
 
-/** Sum of RSS of all processes in a process group, from /proc. */
+/** Sum of RSS of the processes in a process group but its leader, from /proc. */
 function groupRssBytes(pgid: number): number {
 	let total = 0;
 	for (const entry of readdirSync('/proc')) {
@@ -95,7 +78,8 @@ function groupRssBytes(pgid: number): number {
 			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
 			// Fields after the "(comm)" part: state ppid pgrp … ; rss (pages) is field 24.
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (Number(fields[2]) !== pgid) continue;
+			// Skip the watchdog (the group leader): count what n8n itself uses.
+			if (Number(fields[2]) !== pgid || Number(entry) === pgid) continue;
 			total += Number(fields[21]) * 4096;
 		} catch {
 			// Process ended while we looked.
@@ -116,7 +100,7 @@ export async function startServer(home: N8nHome, options: StartServerOptions = {
 	const started = Date.now();
 	const child = spawnGroup(
 		home.install.node,
-		['-e', WATCHDOG_SCRIPT, String(process.pid), home.install.node, home.install.n8nBin, 'start'],
+		[home.install.n8nBin, 'start'],
 		{
 			cwd: home.dir,
 			env: home.env({
