@@ -8,7 +8,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { conversationTimeMs, simplifyConversation } from '../../helpers/simplify';
 import { isValidTimeZone, parseDateTime } from '../../helpers/schedule';
-import { fieldError, limitValue, positiveInteger } from '../../helpers/validation';
+import { returnAllAndLimit, requestedLimit } from '../../helpers/getMany';
+import { fieldError, positiveInteger } from '../../helpers/validation';
 import { paginate } from '../../transport';
 
 export const CONVERSATION_STATUSES = [
@@ -22,22 +23,7 @@ export const CONVERSATION_STATUSES = [
 ] as const;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -128,10 +114,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll
-		? Infinity
-		: limitValue(this, itemIndex, this.getNodeParameter('limit', itemIndex));
+	const limit = requestedLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 
