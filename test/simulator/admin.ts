@@ -132,6 +132,14 @@ export function adminHandler(sim: Simulator) {
 			default:
 				break;
 		}
+		const again = /^POST \/__admin\/deliveries\/([^/]+)\/redeliver$/.exec(route);
+		if (again) {
+			const eventId = decodeURIComponent(again[1]);
+			if (!sim.deliveries.some((d) => d.event_id === eventId)) {
+				throw new ApiError(404, 'not_found', `no delivery with event_id ${eventId}`);
+			}
+			return ok({ data: await sim.redeliver(eventId) });
+		}
 		const end = /^POST \/__admin\/calls\/([^/]+)\/end$/.exec(route);
 		if (end) {
 			await sim.endCall(decodeURIComponent(end[1]), terminal(body.status));

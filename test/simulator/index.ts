@@ -91,6 +91,8 @@ export interface Simulator {
 	addWebhookTarget(agentId: number, t: WebhookTargetInput): WebhookTarget;
 	/** Live array of every webhook delivery attempt. */
 	deliveries: DeliveryRecord[];
+	/** Sends a past delivery again, byte for byte (see Webhooks.redeliver). */
+	redeliver(eventId: string): Promise<DeliveryRecord>;
 	endCall(conversationId: string, status?: TerminalStatus): Promise<void>;
 	/** Forget all calls, batches, jobs, targets, log, deliveries and faults (options and clock stay). */
 	reset(): void;
@@ -157,6 +159,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		},
 		addWebhookTarget: (agentId, t) => webhooks.addTarget(agentId, t),
 		deliveries: state.deliveries,
+		redeliver: (eventId) => webhooks.redeliver(eventId),
 		endCall: async (id, status) => {
 			endCallNow(ctx, id, status);
 			// Runs the deliveries just queued at the current instant (and awaits them).

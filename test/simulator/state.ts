@@ -143,6 +143,8 @@ export interface DeliveryRecord {
 	/** Exact body bytes sent (identical for every attempt of one event). */
 	body: string;
 	headers: Record<string, string>;
+	/** True for a copy sent by `redeliver` (admin), outside the retry schedule. */
+	redelivery?: boolean;
 }
 
 export interface RequestLogEntry {

@@ -266,4 +266,35 @@ describe('simulator: webhooks', () => {
 			loan_id: 'LN-67890',
 		});
 	});
+
+	it('redelivers a past event byte for byte, once, over the admin API', async () => {
+		sim.addWebhookTarget(497, { name: 'again', url: rx.url });
+		const id = await call('+917014675791');
+		await sim.endCall(id);
+		const first = rx.received[0];
+		const eventId = payload(first).event_id;
+		await sim.clock.advance(45_000);
+
+		const admin = simClient(sim, { apiKey: null });
+		const res = await admin.post(`/__admin/deliveries/${eventId}/redeliver`);
+		expect(res.status).toBe(200);
+		expect(res.data.data).toMatchObject({
+			event_id: eventId,
+			attempt: 2,
+			status: 204,
+			redelivery: true,
+		});
+		expect(rx.received).toHaveLength(2);
+		const second = rx.received[1];
+		expect(second.raw.equals(first.raw)).toBe(true);
+		expect(second.headers['x-formantai-signature']).toBe(hmac('whsec_test', first.raw));
+		expect(second.headers['x-formantai-event-id']).toBe(eventId);
+		expect(Number(second.headers['x-formantai-timestamp'])).toBe(
+			Number(first.headers['x-formantai-timestamp']) + 45,
+		);
+		// Outside the retry schedule: nothing more follows.
+		await sim.clock.advance(400_000);
+		expect(rx.received).toHaveLength(2);
+		expect((await admin.post('/__admin/deliveries/evt_unknown/redeliver')).status).toBe(404);
+	});
 });

@@ -239,6 +239,49 @@ export class Webhooks {
 		}
 	}
 
+	/**
+	 * Sends an event again exactly as its last attempt did (same body bytes, event id and
+	 * signature; only X-FormantAI-Timestamp is the current virtual time), once, outside the retry
+	 * schedule: what a receiver sees when a delivery is repeated. Throws for an unknown event id.
+	 */
+	async redeliver(eventId: string): Promise<DeliveryRecord> {
+		const previous = [...this.ctx.state.deliveries].reverse().find((d) => d.event_id === eventId);
+		if (!previous) throw new Error(`no delivery with event_id ${eventId}`);
+		const at = this.ctx.clock.now();
+		const headers = { ...previous.headers, 'X-FormantAI-Timestamp': String(Math.floor(at / 1000)) };
+		const record: DeliveryRecord = {
+			...previous,
+			attempt: previous.attempt + 1,
+			at,
+			ok: false,
+			status: undefined,
+			error: undefined,
+			next_attempt_at: null,
+			headers,
+			redelivery: true,
+		};
+		this.ctx.state.deliveries.push(record);
+		try {
+			const res = await axios.post(previous.url, Buffer.from(previous.body, 'utf8'), {
+				headers,
+				timeout: DELIVERY_TIMEOUT_MS,
+				validateStatus: () => true,
+				transformRequest: [(d: unknown) => d],
+				responseType: 'text',
+				maxRedirects: 0,
+				proxy: false,
+				httpAgent,
+				httpsAgent,
+			});
+			record.status = res.status;
+			record.ok = res.status >= 200 && res.status < 300;
+		} catch (e) {
+			const err = e as { code?: string; message?: string };
+			record.error = err.code ?? err.message ?? 'network error';
+		}
+		return record;
+	}
+
 	/** Resolves when no delivery is in flight (including ones started while waiting). */
 	async flush(): Promise<void> {
 		while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
