@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
@@ -99,5 +99,30 @@ export function limitValue(
 		'Limit',
 		value,
 		'Set Limit to 1 or more, or turn on Return All.',
+	);
+}
+
+/**
+ * The item's file in binary field `field`, or an error that lists the fields the item does have
+ * (or, with none, `noFilesFix`: where such a file usually comes from).
+ */
+export function requireBinary(
+	ctx: Pick<IExecuteFunctions, 'getNode' | 'getInputData'>,
+	itemIndex: number,
+	field: string,
+	noFilesFix: string,
+): IBinaryData {
+	const files = ctx.getInputData()[itemIndex]?.binary ?? {};
+	const binary = files[field];
+	if (binary) return binary;
+	const present = Object.keys(files);
+	throw fieldError(
+		ctx,
+		itemIndex,
+		'Input Binary Field',
+		`the item has no binary field "${field}"`,
+		present.length
+			? `Binary fields on this item: ${present.join(', ')}. Put the right name in Input Binary Field.`
+			: noFilesFix,
 	);
 }

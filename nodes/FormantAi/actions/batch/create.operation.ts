@@ -16,7 +16,12 @@ import {
 import { CsvSyntaxError, parseCsv, writeCsv } from '../../helpers/csv';
 import { runIndexOf } from '../../helpers/idempotency';
 import { normalizePhone } from '../../helpers/phone';
-import { fieldError, positiveInteger, requiredString } from '../../helpers/validation';
+import {
+	fieldError,
+	positiveInteger,
+	requireBinary,
+	requiredString,
+} from '../../helpers/validation';
 import { buildForm, formantAiRequest } from '../../transport';
 import { unwrapData } from './common';
 
@@ -388,19 +393,12 @@ async function executeFromFile(
 		'Input Binary Field',
 		this.getNodeParameter('binaryPropertyName', itemIndex),
 	);
-	const binary = this.getInputData()[itemIndex]?.binary?.[field];
-	if (!binary) {
-		const present = Object.keys(this.getInputData()[itemIndex]?.binary ?? {});
-		throw fieldError(
-			this,
-			itemIndex,
-			'Input Binary Field',
-			`the item has no binary field "${field}"`,
-			present.length
-				? `Binary fields on this item: ${present.join(', ')}. Put the right name in Input Binary Field.`
-				: 'This item has no files. Read the CSV with a node that outputs a file (e.g. Read/Write Files from Disk, HTTP Request or Google Drive), or choose Rows From: Input Items.',
-		);
-	}
+	const binary = requireBinary(
+		this,
+		itemIndex,
+		field,
+		'This item has no files. Read the CSV with a node that outputs a file (e.g. Read/Write Files from Disk, HTTP Request or Google Drive), or choose Rows From: Input Items.',
+	);
 	const fileName = binary.fileName ?? 'the file';
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, field);
 	if (bytes.length === 0) {

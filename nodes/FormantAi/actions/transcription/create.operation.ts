@@ -14,7 +14,7 @@ import {
 	TRANSCRIPTION_LANGUAGES,
 	TRANSCRIPTION_MAX_BYTES,
 } from '../../helpers/assumptions';
-import { fieldError, requiredString } from '../../helpers/validation';
+import { fieldError, requireBinary, requiredString } from '../../helpers/validation';
 import { binaryUpload, buildForm, formantAiRequest, runtime } from '../../transport';
 import { isDone, isFailed, jobErrorText, simplifyField, simplifyJob, unwrapJob } from './common';
 
@@ -275,19 +275,12 @@ export async function execute(
 		simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 	}
 
-	const binary = this.getInputData()[itemIndex]?.binary?.[field];
-	if (!binary) {
-		const present = Object.keys(this.getInputData()[itemIndex]?.binary ?? {});
-		throw fieldError(
-			this,
-			itemIndex,
-			'Input Binary Field',
-			`the item has no binary field "${field}"`,
-			present.length
-				? `Binary fields on this item: ${present.join(', ')}. Put the right name in Input Binary Field.`
-				: 'This item has no files. Pass audio from a node that outputs a file (e.g. Conversation → Get Recording, HTTP Request or Read/Write Files from Disk).',
-		);
-	}
+	const binary = requireBinary(
+		this,
+		itemIndex,
+		field,
+		'This item has no files. Pass audio from a node that outputs a file (e.g. Conversation → Download Recording, HTTP Request or Read/Write Files from Disk).',
+	);
 	if (!isAudioType(binary.mimeType)) {
 		throw fieldError(
 			this,
