@@ -109,7 +109,7 @@ export async function recording(repeat: number): Promise<Result[]> {
 		return [
 			{
 				bench: 'recording (simulator child process, each download in a fresh process)',
-				metric: 'peak RSS growth, 50 MB recording, filesystem mode',
+				metric: `peak RSS growth, ${round(BIG / MB, 0)} MB recording, filesystem mode`,
 				measured: round(fs, 1),
 				unit: 'MB',
 				baseline: round(med('plain-buffer'), 1),
