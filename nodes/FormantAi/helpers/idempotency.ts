@@ -37,10 +37,18 @@ export function automaticIdempotencyKey(parts: {
  * On Fail repeats the same run, so the run index tells a retry from a new pass of a loop.
  */
 export function runIndexOf(ctx: IExecuteFunctions, itemIndex: number): number {
+	// The same for every item of a run, and the data proxy is costly to build: read it once.
+	const known = runIndexes.get(ctx);
+	if (known !== undefined) return known;
+	let runIndex = 0;
 	try {
 		const value = ctx.getWorkflowDataProxy(itemIndex).$runIndex as unknown;
-		return typeof value === 'number' ? value : 0;
+		if (typeof value === 'number') runIndex = value;
 	} catch {
-		return 0;
+		runIndex = 0;
 	}
+	runIndexes.set(ctx, runIndex);
+	return runIndex;
 }
+
+const runIndexes = new WeakMap<object, number>();

@@ -10,12 +10,24 @@ import type { IExecuteFunctions } from 'n8n-workflow';
  * signs counts, so a renamed type or a hand-built tool workflow is still recognised.
  */
 export function isToolMode(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	if (nodeRunsAsTool(ctx)) return true;
+	const json = ctx.getInputData()[itemIndex]?.json;
+	return typeof json?.toolCallId === 'string' && json.toolCallId !== '';
+}
+
+// The node-level signs are the same for every item of a run: worked out once per run.
+const nodeSigns = new WeakMap<object, boolean>();
+
+function nodeRunsAsTool(ctx: IExecuteFunctions): boolean {
+	const known = nodeSigns.get(ctx);
+	if (known !== undefined) return known;
 	const node = ctx.getNode() as ReturnType<IExecuteFunctions['getNode']> & {
 		rewireOutputLogTo?: string;
 	};
-	if (typeof node.type === 'string' && /tool$/i.test(node.type)) return true;
-	if (node.rewireOutputLogTo === 'ai_tool') return true;
-	if (/\$fromai\s*\(/i.test(JSON.stringify(node.parameters ?? {}))) return true;
-	const json = ctx.getInputData()[itemIndex]?.json;
-	return typeof json?.toolCallId === 'string' && json.toolCallId !== '';
+	const tool =
+		(typeof node.type === 'string' && /tool$/i.test(node.type)) ||
+		node.rewireOutputLogTo === 'ai_tool' ||
+		/\$fromai\s*\(/i.test(JSON.stringify(node.parameters ?? {}));
+	nodeSigns.set(ctx, tool);
+	return tool;
 }
