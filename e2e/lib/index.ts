@@ -1,4 +1,10 @@
-export { ensureN8n, defaultCacheRoot, harnessHash, type N8nInstall, type EnsureN8nOptions } from './install';
+export {
+	ensureN8n,
+	defaultCacheRoot,
+	harnessHash,
+	type N8nInstall,
+	type EnsureN8nOptions,
+} from './install';
 export {
 	createN8nHome,
 	installPackage,
@@ -27,3 +33,14 @@ export {
 export { startServer, type N8nServer, type StartServerOptions } from './server';
 export { listExecutions, querySqlite, databasePath, type ExecutionRecord } from './db';
 export { pollUntil, freePort, ProcessError } from './proc';
+export {
+	EXAMPLES_DIR,
+	EXAMPLE_CREDENTIALS,
+	loadExamples,
+	example,
+	withParameter,
+	exampleCredentials,
+	triggerPath,
+	type Example,
+} from './examples';
+export { http, type HttpAnswer } from './http';
