@@ -437,39 +437,31 @@ describe('examples/ in real n8n against the simulator', () => {
 			measurements['one-at-a-time server case total'] = seconds(Date.now() - phase);
 		});
 
-		// KNOWN BUG (reported to the lead): in n8n 2.41 the trigger's dedupe memory (workflow static
-		// data) is saved only while the workflow's static data is still empty. WorkflowRunner's
-		// establishContextForPersistence wraps the same static-data object in a new Workflow, and
-		// ObservableObject.create resets its __dataChanged flag to false before LiveWebhooks saves it,
-		// so after the first accepted event no event id is persisted and every redelivery starts the
-		// workflow again. `it.failing` passes while that is so; once the trigger's dedupe holds in a
-		// real n8n this fails: then make it a plain `it`.
-		it.failing(
-			'KNOWN BUG: a redelivered event (same bytes, event id, signature) starts nothing',
-			async () => {
-				const before = await counts();
-				const firstDeliveries = sim.deliveries.filter((d) => !d.redelivery);
-				expect(firstDeliveries.length).toBeGreaterThanOrEqual(10);
-				for (const delivery of firstDeliveries) {
-					expect((await sim.redeliver(delivery.event_id)).status).toBe(200);
-				}
-				// A sentinel call afterwards: once its outcome has run, whatever the copies had started
-				// would be in the database too.
-				await newCrmRecord({ lead_id: 'LEAD-3099', name: 'Sentinel', phone: '+919845040001' });
-				await waitForExecutions(wf('1b-').id, before[1] + 1);
-				await waitForExecutions(wf('4-').id, before[2] + 1);
-				await allCallsEnded('sentinel call ended');
-				await sim.flush();
-				expect(await counts()).toEqual([before[0] + 1, before[1] + 1, before[2] + 1]);
+		// n8n 2.41 saves a webhook's static data when the answer is handed over, and resets its
+		// "changed" flag when the run starts: the trigger answers first so the seen ids are kept.
+		it('a redelivered event (same bytes, event id, signature) starts nothing', async () => {
+			const before = await counts();
+			const firstDeliveries = sim.deliveries.filter((d) => !d.redelivery);
+			expect(firstDeliveries.length).toBeGreaterThanOrEqual(10);
+			for (const delivery of firstDeliveries) {
+				expect((await sim.redeliver(delivery.event_id)).status).toBe(200);
+			}
+			// A sentinel call afterwards: once its outcome has run, whatever the copies had started
+			// would be in the database too.
+			await newCrmRecord({ lead_id: 'LEAD-3099', name: 'Sentinel', phone: '+919845040001' });
+			await waitForExecutions(wf('1b-').id, before[1] + 1);
+			await waitForExecutions(wf('4-').id, before[2] + 1);
+			await allCallsEnded('sentinel call ended');
+			await sim.flush();
+			expect(await counts()).toEqual([before[0] + 1, before[1] + 1, before[2] + 1]);
 
-				// The node's own answer to a copy.
-				const sample = firstDeliveries.find((d) => d.target === 'route-outcomes')!;
-				const repeated = await http(routerUrl, 'POST', Buffer.from(sample.body), sample.headers);
-				expect(repeated).toMatchObject({
-					status: 200,
-					body: { received: true, started: false, reason: 'duplicate' },
-				});
-			},
-		);
+			// The node's own answer to a copy.
+			const sample = firstDeliveries.find((d) => d.target === 'route-outcomes')!;
+			const repeated = await http(routerUrl, 'POST', Buffer.from(sample.body), sample.headers);
+			expect(repeated).toMatchObject({
+				status: 200,
+				body: { received: true, started: false, reason: 'duplicate' },
+			});
+		});
 	});
 });

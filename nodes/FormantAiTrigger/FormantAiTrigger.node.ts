@@ -240,6 +240,10 @@ export class FormantAiTrigger implements INodeType {
 			if (recording.binary) item.binary = { [field]: recording.binary };
 			if (recording.error) json.recording_error = recording.error;
 		}
-		return { workflowData: [[item]] };
+		// Answer before the run starts. n8n saves the trigger's static data (the ids remembered
+		// above) when the answer is handed over; once the run has started, n8n 2.41 has reset the
+		// data's "changed" flag and the ids of started events would never be saved.
+		response.status(200).json({ received: true, started: true });
+		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
 }

@@ -74,10 +74,12 @@ function outcome(
 	result: IWebhookResponseData,
 	sent: { status?: number; body?: unknown },
 ): WebhookOutcome {
-	if (result.noWebhookResponse) {
-		return { result, status: sent.status ?? 200, body: sent.body, started: false };
-	}
+	// As n8n does it: a run starts whenever workflowData holds items; with noWebhookResponse the
+	// node has answered the request itself.
 	const started = (result.workflowData?.[0]?.length ?? 0) > 0;
+	if (result.noWebhookResponse) {
+		return { result, status: sent.status ?? 200, body: sent.body, started };
+	}
 	return {
 		result,
 		status: 200,

@@ -15,6 +15,9 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			const out = await callWebhook(delivery(completedEvent()), { secret: SECRET });
 			expect(out.started).toBe(true);
 			expect(out.status).toBe(200);
+			// Answered by the node itself, before the run starts (so n8n saves the seen ids).
+			expect(out.result.noWebhookResponse).toBe(true);
+			expect(out.body).toEqual({ received: true, started: true });
 			expect(firstItem(out)).toMatchObject({
 				event_id: 'evt_1c58c5d8c55a',
 				signature_verified: true,
