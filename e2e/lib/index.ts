@@ -44,3 +44,4 @@ export {
 	type Example,
 } from './examples';
 export { http, type HttpAnswer } from './http';
+export { ensureDebianPackages, DEBIAN_PACKAGES, type DebianPackage } from './system';
