@@ -182,7 +182,8 @@ describe('Conversation', () => {
 			engine.sim.faults.add({ path: '/v1/conversations', kind: 'rateLimit429', retryAfter: 2 });
 			const result = await engine.run(getMany({ returnAll: true }));
 			expect(result.items).toHaveLength(150);
-			expect(engine.sleeps).toContain(2_000);
+			// Retry-After's 2 s, plus the jitter (half of 0.25 s with the engine's random 0.5).
+			expect(engine.sleeps).toContain(2_000 + 125);
 		});
 	});
 
