@@ -1,4 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { runtime } from '../../nodes/FormantAi/transport';
 
 import type { Engine } from '../helpers/engine';
 import { startEngine, T0 } from '../helpers/engine';
@@ -271,6 +274,25 @@ describe('Conversation', () => {
 			);
 			expect(engine.sleeps).toEqual([10_000, 10_000, 10_000, 10_000]);
 			expect(engine.sim.clock.now()).toBe(T0 + 40_000);
+		});
+
+		it('cancelled while waiting: a clear "cancelled" error for the item, not the raw abort reason', async () => {
+			const [c] = engine.sim.seedConversations(1, { status: 'no_answer' });
+			let cancel = () => {};
+			// n8n's own sleep rejects with the raw abort reason when the execution is cancelled.
+			runtime.sleep = async (ms, signal) => {
+				cancel();
+				await sleep(ms, signal);
+			};
+			const result = await engine.run(
+				download(c.conversation_id, { options: { waitForRecording: true } }),
+				{ onStarted: (fn) => (cancel = fn) },
+			);
+			expect(result.error?.message).toBe(
+				`The execution was cancelled while waiting for the recording of conversation ${c.conversation_id}`,
+			);
+			expect(result.error?.context?.itemIndex).toBe(0);
+			expect(engine.sim.log).toHaveLength(1);
 		});
 	});
 
