@@ -2,9 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { runtime } from '../../nodes/FormantAi/transport';
-
-import type { Engine } from '../helpers/engine';
-import { startEngine, T0 } from '../helpers/engine';
+import type { Engine } from '../harness';
+import { startEngine, T0 } from '../harness';
 
 const get = (conversationId: string, extra: IDataObject = {}) => ({
 	resource: 'conversation',
@@ -228,7 +227,8 @@ describe('Conversation', () => {
 			expect((await result.binary(result.items[0], 'audio')).length).toBeGreaterThan(1000);
 		});
 
-		it('not ready yet, without waiting: a clear error', async () => {
+		/** Places a call and ends it now: its recording is not ready yet. */
+		const endedCall = async (): Promise<string> => {
 			await engine.run({
 				resource: 'call',
 				operation: 'create',
@@ -237,20 +237,18 @@ describe('Conversation', () => {
 			});
 			const id = engine.sim.callsPlaced()[0].conversation_id;
 			await engine.sim.endCall(id, 'completed');
+			return id;
+		};
+
+		it('not ready yet, without waiting: a clear error', async () => {
+			const id = await endedCall();
 			const result = await engine.run(download(id));
 			expect(result.error?.message).toBe('recording not found');
 			expect(result.error?.description).toContain('Wait Until Ready');
 		});
 
 		it('waits until the recording is ready (polling through the runtime clock)', async () => {
-			await engine.run({
-				resource: 'call',
-				operation: 'create',
-				agentId: 123,
-				customerPhone: '+919876543210',
-			});
-			const id = engine.sim.callsPlaced()[0].conversation_id;
-			await engine.sim.endCall(id, 'completed');
+			const id = await endedCall();
 			const result = await engine.run(
 				download(id, {
 					options: { waitForRecording: true, pollIntervalSeconds: 4, maxWaitSeconds: 60 },
