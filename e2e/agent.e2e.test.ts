@@ -56,6 +56,12 @@ const reportBack: ScriptStep = {
 	reply: ({ toolResult }) => `Tool said: ${toolResult ?? '(no tool result)'}`,
 };
 
+/** One turn: the model calls the tool of `nodeName` with `args`, then reports what it got back. */
+const useTool = (nodeName: string, args: Record<string, unknown>): ScriptStep[] => [
+	{ toolCall: { tool: toolFor(nodeName), arguments: args } },
+	reportBack,
+];
+
 describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simulator)', () => {
 	const repoRoot = resolve(__dirname, '..');
 	let home: N8nHome;
@@ -156,15 +162,11 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 
 	it('(a) the agent is offered both tools and reads a conversation through one, getting a compact record', async () => {
 		const [conversation] = sim.seedConversations(1, { status: 'completed' });
-		const result = await ask('(a) look up', scenarios.lookup, [
-			{
-				toolCall: {
-					tool: toolFor(LOOKUP_TOOL),
-					arguments: { conversation_id: conversation.conversation_id },
-				},
-			},
-			reportBack,
-		]);
+		const result = await ask(
+			'(a) look up',
+			scenarios.lookup,
+			useTool(LOOKUP_TOOL, { conversation_id: conversation.conversation_id }),
+		);
 		expect(result.errorMessage).toBeUndefined();
 		expect(result.status).toBe('success');
 
@@ -225,19 +227,15 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 	});
 
 	it('(b) a number outside Allowed Destinations is refused with a message the agent reads, and nothing is dialled', async () => {
-		const result = await ask('(b) refused', scenarios.refused, [
-			{
-				toolCall: {
-					tool: toolFor(CALL_TOOL),
-					arguments: {
-						customer_phone: '+1 415 555 2671',
-						customer_name: 'Alex',
-						topic: 'invoice',
-					},
-				},
-			},
-			reportBack,
-		]);
+		const result = await ask(
+			'(b) refused',
+			scenarios.refused,
+			useTool(CALL_TOOL, {
+				customer_phone: '+1 415 555 2671',
+				customer_name: 'Alex',
+				topic: 'invoice',
+			}),
+		);
 		const [toolResult] = stub.toolResults();
 		measurements['(b) refusal the model read'] = `${Buffer.byteLength(toolResult ?? '')} bytes`;
 		console.log(`[e2e agent] (b) tool result: ${toolResult}`);
@@ -249,22 +247,28 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 		// The run itself goes on: the agent got the refusal and answered with it.
 		expect(result.errorMessage).toBeUndefined();
 		expect(agentAnswer(result)).toContain('not in Allowed Destinations');
+		const toolRuns = result.run.data.resultData.runData[CALL_TOOL] ?? [];
+		expect(toolRuns).toHaveLength(1);
+		console.log(
+			`[e2e agent] (b) tool node run: ${JSON.stringify({
+				input: toolRuns[0].inputOverride,
+				output: toolRuns[0].data,
+				error: toolRuns[0].error?.message,
+				description: toolRuns[0].error?.description,
+			})}`,
+		);
 	});
 
 	it('(c) a number inside Allowed Destinations is dialled exactly once, and the agent reports the call', async () => {
-		const result = await ask('(c) placed', scenarios.placed, [
-			{
-				toolCall: {
-					tool: toolFor(CALL_TOOL),
-					arguments: {
-						customer_phone: '+91 98765 43210',
-						customer_name: 'Rahul',
-						topic: 'overdue invoice INV-2041',
-					},
-				},
-			},
-			reportBack,
-		]);
+		const result = await ask(
+			'(c) placed',
+			scenarios.placed,
+			useTool(CALL_TOOL, {
+				customer_phone: '+91 98765 43210',
+				customer_name: 'Rahul',
+				topic: 'overdue invoice INV-2041',
+			}),
+		);
 		expect(result.errorMessage).toBeUndefined();
 		expect(result.status).toBe('success');
 
@@ -292,9 +296,20 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 			trace_id: placed[0].trace_id,
 		});
 		expect(agentAnswer(result)).toContain(placed[0].trace_id);
+
+		// n8n ran the tool node once, as its own node run of the workflow.
+		const toolRuns = result.run.data.resultData.runData[CALL_TOOL] ?? [];
+		expect(toolRuns).toHaveLength(1);
+		console.log(
+			`[e2e agent] (c) tool node run: ${JSON.stringify({
+				input: toolRuns[0].inputOverride,
+				output: toolRuns[0].data,
+			})}`,
+		);
 	});
 
 	// Hook for Call → Create's "Wait for Outcome" (issue 14 §1), once the node has it: a variant of
-	// example 5 with the option switched on (`variant(id, input, { node: CALL_TOOL, change })`),
-	// the same two-step script, and the assertion that the tool result holds the terminal status.
+	// example 5 with the option switched on (`variant(id, input, { node: CALL_TOOL, change })`,
+	// imported in beforeAll with the others), `useTool(CALL_TOOL, …)`, and the assertion that the
+	// one tool result holds the terminal status (the simulator ends calls after callDurationMs).
 });
