@@ -28,8 +28,8 @@ import { startOpenAiStub, STUB_API_KEY, type OpenAiStub, type ScriptStep } from 
 /**
  * Our node as a tool of n8n's own AI Agent, in a real n8n: example 5 (AI Agent + OpenAI Chat
  * Model + two FormantAI tools), imported as users import it, with the OpenAI credential's Base
- * URL pointed at a scripted OpenAI-compatible stub (no model runs) and the FormantAI credential at
- * the simulator. The stub records what the agent sent back to the model, i.e. exactly what a
+ * URL pointed at a scripted OpenAI-compatible stub (no model runs; the Responses API as the
+ * example ships, Chat Completions in one variant) and the FormantAI credential at the simulator. The stub records what the agent sent back to the model, i.e. exactly what a
  * model would have read from our tool.
  */
 
@@ -116,7 +116,13 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 		stub = await startOpenAiStub();
 		agentExample = example(loadExamples(), '5-');
 		scenarios = {
-			lookup: variant('agentE2eLookup01', 'How did my last call go?'),
+			// Through Chat Completions, as with an OpenAI-compatible server without the Responses API.
+			lookup: variant('agentE2eLookup01', 'How did my last call go?', {
+				node: 'OpenAI Chat Model',
+				change: (parameters) => {
+					parameters.responsesApiEnabled = false;
+				},
+			}),
 			refused: variant('agentE2eRefuse01', 'Call +1 415 555 2671 about the invoice.'),
 			placed: variant(
 				'agentE2ePlaced01',
@@ -189,18 +195,14 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 
 		// What the model was offered: both tools, named after their nodes, with the $fromAI()
 		// arguments as their parameters.
-		const [first] = stub.chatRequests();
-		const tools = Object.fromEntries(
-			(first.tools ?? []).map((tool) => [tool.function.name, tool.function]),
-		);
+		const [first] = stub.modelRequests();
+		const tools = Object.fromEntries(first.tools.map((tool) => [tool.name, tool]));
 		console.log(
 			`[e2e agent] tools offered: ${JSON.stringify(
 				Object.values(tools).map((tool) => ({
 					name: tool.name,
 					description: tool.description,
-					arguments: Object.keys(
-						(tool.parameters?.properties as Record<string, unknown> | undefined) ?? {},
-					),
+					arguments: Object.keys(tool.parameters?.properties ?? {}),
 				})),
 			)}`,
 		);
@@ -217,6 +219,8 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 		expect(tools.Look_up_a_call.parameters).toMatchObject({
 			properties: { conversation_id: { type: 'string' } },
 		});
+
+		expect(stub.modelRequests().map((request) => request.api)).toEqual(['chat', 'chat']);
 
 		// One GET, nothing dialled; the agent's answer in the same turn quotes the tool result.
 		expect(sim.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
@@ -271,6 +275,9 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 		);
 		expect(result.errorMessage).toBeUndefined();
 		expect(result.status).toBe('success');
+
+		// The example as shipped: the OpenAI node's default Responses API.
+		expect(stub.modelRequests().map((request) => request.api)).toEqual(['responses', 'responses']);
 
 		const placed = sim.callsPlaced();
 		expect(placed).toHaveLength(1);
