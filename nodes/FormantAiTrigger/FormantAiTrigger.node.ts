@@ -108,7 +108,9 @@ export class FormantAiTrigger implements INodeType {
 		subtitle:
 			'={{ "On " + (!$parameter["events"] || $parameter["events"].length === 0 || $parameter["events"].length === 7 ? "every call outcome" : $parameter["events"].join(", ")) }}',
 		description:
-			'Starts the workflow when a FormantAI call ends: completed, busy, no answer, failed and the other call outcomes',
+			// n8n's nodes panel merges this node with the FormantAI action node and shows this text for
+			// both, also when a user adds an action: it has to describe the package, actions first.
+			'Place AI voice calls, run CSV call campaigns and transcribe recordings, and start workflows when FormantAI calls end',
 		defaults: { name: 'FormantAI Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
