@@ -52,3 +52,8 @@ export function runIndexOf(ctx: IExecuteFunctions, itemIndex: number): number {
 }
 
 const runIndexes = new WeakMap<object, number>();
+
+/** Which execution this is, for keys that must tell one execution from another. */
+export function executionIdentity(ctx: IExecuteFunctions): string {
+	return String(ctx.getExecutionId() ?? '');
+}
