@@ -88,7 +88,7 @@ describe('allowed destinations', () => {
 
 describe('automatic idempotency key', () => {
 	const base = {
-		executionId: '77',
+		execution: '77',
 		nodeId: 'n1',
 		runIndex: 0,
 		itemIndex: 0,
@@ -101,7 +101,7 @@ describe('automatic idempotency key', () => {
 			/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 		);
 	});
-	it.each(['executionId', 'nodeId', 'runIndex', 'itemIndex', 'agentId', 'phone'] as const)(
+	it.each(['execution', 'nodeId', 'runIndex', 'itemIndex', 'agentId', 'phone'] as const)(
 		'changes with %s',
 		(field) => {
 			const changed = { ...base, [field]: typeof base[field] === 'number' ? 9 : 'other' };

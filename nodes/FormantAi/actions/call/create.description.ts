@@ -89,7 +89,7 @@ const properties: INodeProperties[] = [
 				name: 'Automatic',
 				value: 'automatic',
 				description:
-					"Same key for the same execution, node and item: retries (the node's own and n8n's Retry On Fail) never dial twice; a new execution calls again",
+					"Same key for the same execution, node and item: retries (the node's own, Retry On Fail, and Retry of a failed execution from the executions list) never dial twice; a new execution calls again",
 			},
 			{
 				name: 'Custom',

@@ -188,7 +188,7 @@ function idempotencyKeyFor(
 	if (mode === 'automatic') {
 		const node = ctx.getNode();
 		return automaticIdempotencyKey({
-			executionId: executionIdentity(ctx),
+			execution: executionIdentity(ctx),
 			nodeId: node.id || node.name,
 			runIndex: runIndexOf(ctx, itemIndex),
 			itemIndex,
