@@ -28,7 +28,7 @@ export const safetyField: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. +91, +1415*',
 			description:
-				'Comma-separated country codes or number patterns the node may dial (* = any digits, ? = one digit); other numbers are refused before a call is placed. Required when an AI agent uses this node as a tool: without it the node refuses to dial.',
+				'Who the node may dial, comma-separated: a country or area code allows every number starting with it (+91, +1415); a full number allows exactly that number (+14155552671); a pattern must match the whole number (* = any digits, ? = one digit). Other numbers are refused before a call is placed. Required when an AI agent uses this node as a tool: without it the node refuses to dial.',
 		},
 		{
 			displayName: 'Calling Window',
