@@ -25,3 +25,15 @@ export function timeZoneField(of: string, extra: Partial<INodeProperties> = {}):
 		...extra,
 	};
 }
+
+/** Calling Safety → Allowed Destinations (the rules are in destinations.ts); `consequence` without a final period. */
+export function allowedDestinationsOption(consequence: string): INodeProperties {
+	return {
+		displayName: 'Allowed Destinations',
+		name: 'allowedDestinations',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. +91, +1415, +14155552671',
+		description: `Who may be called, comma-separated: a country or area code allows every number starting with it (+91, +1415); a full number allows exactly that number (+14155552671); a pattern must match the whole number (* = any digits, ? = one digit). ${consequence}.`,
+	};
+}

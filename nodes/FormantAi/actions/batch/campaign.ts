@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { allowedDestinations } from '../../helpers/destinations';
+import { isToolMode } from '../../helpers/toolMode';
 import { fieldError, positiveInteger, requiredString } from '../../helpers/validation';
 
 /** The column FormantAI dials; every other column becomes a call parameter of its row. */
@@ -10,9 +12,16 @@ export interface Common {
 	agentId: number;
 	onInvalidPhone: 'skip' | 'stop';
 	countryCode: string;
+	/** Calling Safety → Allowed Destinations, when set (always in tool mode). */
+	allowed?: { entries: string[]; allows: (e164: string) => boolean };
 }
 
-export function readCommon(ctx: IExecuteFunctions, itemIndex: number): Common {
+/** The fields every campaign has; `toolMode`: an AI agent runs the node as a tool. */
+export function readCommon(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	toolMode = isToolMode(ctx, itemIndex),
+): Common {
 	const name = requiredString(
 		ctx,
 		itemIndex,
@@ -37,11 +46,13 @@ export function readCommon(ctx: IExecuteFunctions, itemIndex: number): Common {
 		);
 	}
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const safety = ctx.getNodeParameter('safety', itemIndex, {}) as IDataObject;
 	return {
 		name,
 		agentId,
 		onInvalidPhone,
 		countryCode: String(options.defaultCountryCode ?? '').trim(),
+		allowed: allowedDestinations(ctx, itemIndex, safety.allowedDestinations, toolMode),
 	};
 }
 
@@ -64,6 +75,29 @@ export function listBadRows(bad: BadRow[]): string {
 	});
 	const more = bad.length > SHOWN_BAD_ROWS ? `; and ${bad.length - SHOWN_BAD_ROWS} more` : '';
 	return shown.join('; ') + more;
+}
+
+/** Whether a row may be dialled; a campaign with any row outside Allowed Destinations is refused. */
+export function isOutside(common: Common, e164: string): boolean {
+	return common.allowed !== undefined && !common.allowed.allows(e164);
+}
+
+/** Refuses the whole campaign when rows are outside Allowed Destinations: nothing is uploaded. */
+export function refuseOutside(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	common: Common,
+	outside: BadRow[],
+	total: number,
+): void {
+	if (outside.length === 0 || !common.allowed) return;
+	throw fieldError(
+		ctx,
+		itemIndex,
+		'Allowed Destinations',
+		`${outside.length} of ${total} rows are not in Allowed Destinations (${common.allowed.entries.join(', ')}): ${listBadRows(outside)}`,
+		'Nothing was sent. Remove those rows, or add their numbers to Calling Safety → Allowed Destinations.',
+	);
 }
 
 export const PHONE_FIX =

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { agentIdField } from '../../helpers/fields';
+import { agentIdField, allowedDestinationsOption } from '../../helpers/fields';
 
 const properties: INodeProperties[] = [
 	{
@@ -115,6 +115,18 @@ const properties: INodeProperties[] = [
 		],
 		default: 'stop',
 		description: 'What to do with rows whose phone number cannot be made E.164',
+	},
+	{
+		displayName: 'Calling Safety',
+		name: 'safety',
+		type: 'collection',
+		placeholder: 'Add Safety Rule',
+		default: {},
+		options: [
+			allowedDestinationsOption(
+				'Every row must match, or nothing is uploaded. Required when an AI agent uses this node as a tool: without it the node starts no campaign',
+			),
+		],
 	},
 	{
 		displayName: 'Options',

@@ -6,7 +6,14 @@ import { CsvSyntaxError, parseCsv, writeCsv } from '../../helpers/csv';
 import { normalizePhone } from '../../helpers/phone';
 import { fieldError, requireBinary, requiredString } from '../../helpers/validation';
 import type { BadRow, Campaign } from './campaign';
-import { listBadRows, PHONE_COLUMN, PHONE_FIX, readCommon } from './campaign';
+import {
+	isOutside,
+	listBadRows,
+	PHONE_COLUMN,
+	PHONE_FIX,
+	readCommon,
+	refuseOutside,
+} from './campaign';
 
 /** What a file that is not CSV text most likely is, from its first bytes. */
 function binaryKind(bytes: Uint8Array): string | undefined {
@@ -172,6 +179,7 @@ export async function campaignFromFile(
 
 	const rows: string[][] = [];
 	const bad: BadRow[] = [];
+	const outside: BadRow[] = [];
 	for (const row of parsed.rows) {
 		const cells = header.map((_, index) => row.cells[index] ?? '');
 		const phone = normalizePhone(cells[phoneIndex], common.countryCode);
@@ -183,9 +191,13 @@ export async function campaignFromFile(
 			});
 			continue;
 		}
+		if (isOutside(common, phone.e164)) {
+			outside.push({ line: row.line, phone: phone.e164, reason: phone.e164 });
+		}
 		cells[phoneIndex] = phone.e164;
 		rows.push(cells.filter((_, index) => keep[index]));
 	}
+	refuseOutside(ctx, itemIndex, common, outside, parsed.rows.length);
 	if (bad.length > 0 && common.onInvalidPhone === 'stop') {
 		throw new NodeOperationError(
 			ctx.getNode(),

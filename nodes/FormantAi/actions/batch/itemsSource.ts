@@ -5,9 +5,17 @@ import { CSV_DEFAULT_FILE_NAME, CSV_MAX_ROWS } from '../../helpers/assumptions';
 import { writeCsv } from '../../helpers/csv';
 import { normalizePhone } from '../../helpers/phone';
 import { valueText } from '../../helpers/text';
+import { isToolMode } from '../../helpers/toolMode';
 import { fieldError, requiredString } from '../../helpers/validation';
 import type { BadRow, Campaign } from './campaign';
-import { listBadRows, PHONE_COLUMN, PHONE_FIX, readCommon } from './campaign';
+import {
+	isOutside,
+	listBadRows,
+	PHONE_COLUMN,
+	PHONE_FIX,
+	readCommon,
+	refuseOutside,
+} from './campaign';
 
 /** A field by name, or by dot path when no field has that exact name. */
 export function fieldValue(json: IDataObject, path: string): unknown {
@@ -36,7 +44,8 @@ function fieldsSeen(items: INodeExecutionData[]): string {
 
 /** Builds one campaign from all input items (phones in E.164); sends nothing. */
 export function campaignFromItems(ctx: IExecuteFunctions, items: INodeExecutionData[]): Campaign {
-	const common = readCommon(ctx, 0);
+	const toolMode = items.some((_, index) => isToolMode(ctx, index));
+	const common = readCommon(ctx, 0, toolMode);
 	const phoneField = requiredString(
 		ctx,
 		0,
@@ -110,6 +119,7 @@ export function campaignFromItems(ctx: IExecuteFunctions, items: INodeExecutionD
 
 	const rows: string[][] = [];
 	const bad: BadRow[] = [];
+	const outside: BadRow[] = [];
 	for (const [index, item] of items.entries()) {
 		const raw = fieldValue(item.json, phoneField);
 		if (raw === undefined) {
@@ -124,8 +134,12 @@ export function campaignFromItems(ctx: IExecuteFunctions, items: INodeExecutionD
 			bad.push({ item: index, phone: valueText(raw), reason: `${phoneField} ${phone.reason}` });
 			continue;
 		}
+		if (isOutside(common, phone.e164)) {
+			outside.push({ item: index, phone: phone.e164, reason: phone.e164 });
+		}
 		rows.push([phone.e164, ...columns.map((column) => valueText(fieldValue(item.json, column)))]);
 	}
+	refuseOutside(ctx, outside[0]?.item ?? 0, common, outside, items.length);
 	if (bad.length > 0 && common.onInvalidPhone === 'stop') {
 		throw new NodeOperationError(
 			ctx.getNode(),

@@ -8,7 +8,7 @@ import {
 	parseClock,
 	parseDays,
 } from '../../helpers/callingWindow';
-import { timeZoneField } from '../../helpers/fields';
+import { allowedDestinationsOption, timeZoneField } from '../../helpers/fields';
 import { scheduleProblem, toIsoUtc } from '../../helpers/schedule';
 import { fieldError } from '../../helpers/validation';
 import { timeZoneValue } from './timeZone';
@@ -21,15 +21,9 @@ export const safetyField: INodeProperties = {
 	placeholder: 'Add Safety Rule',
 	default: {},
 	options: [
-		{
-			displayName: 'Allowed Destinations',
-			name: 'allowedDestinations',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. +91, +1415*',
-			description:
-				'Who the node may dial, comma-separated: a country or area code allows every number starting with it (+91, +1415); a full number allows exactly that number (+14155552671); a pattern must match the whole number (* = any digits, ? = one digit). Other numbers are refused before a call is placed. Required when an AI agent uses this node as a tool: without it the node refuses to dial.',
-		},
+		allowedDestinationsOption(
+			'Other numbers are refused before a call is placed. Required when an AI agent uses this node as a tool: without it the node refuses to dial',
+		),
 		{
 			displayName: 'Calling Window',
 			name: 'callingWindow',

@@ -1,0 +1,94 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { FormantAi } from '../../nodes/FormantAi/FormantAi.node';
+import { registerNodeType } from '../harness';
+import { run, useSimulator } from './support';
+
+const { sim } = useSimulator();
+
+const fromItems = (extra: IDataObject = {}) => ({
+	resource: 'batch',
+	operation: 'create',
+	source: 'inputItems',
+	campaignName: 'Agent campaign',
+	agentId: 123,
+	phoneField: 'phone',
+	columns: 'selected',
+	fieldsToInclude: 'name',
+	...extra,
+});
+
+const rows = (...phones: string[]) =>
+	phones.map((phone, index) => ({ json: { phone, name: `Row ${index}` } }));
+
+const uploads = () => sim().log.filter((e) => e.method === 'POST' && e.path === '/v1/batch-call');
+
+describe('Batch → Create as an AI agent tool', () => {
+	beforeAll(() => {
+		registerNodeType('formantAiTool', new FormantAi());
+	});
+
+	it('refuses to start a campaign without Allowed Destinations', async () => {
+		const result = await run(sim(), {
+			parameters: fromItems(),
+			type: 'formantAiTool',
+			input: rows('+919876543210'),
+		});
+		expect(result.error?.message).toMatch(/^Allowed Destinations: .*AI agent.*\[item 0\]$/);
+		expect(sim().log).toHaveLength(0);
+	});
+
+	it('recognises a toolCallId in the input items as tool mode too', async () => {
+		const result = await run(sim(), {
+			parameters: fromItems(),
+			input: [{ json: { phone: '+919876543210', toolCallId: 'call_abc' } }],
+		});
+		expect(result.error?.message).toMatch(/^Allowed Destinations:/);
+		expect(sim().log).toHaveLength(0);
+	});
+
+	it('refuses the whole campaign when one row is outside Allowed Destinations', async () => {
+		const result = await run(sim(), {
+			parameters: fromItems({ safety: { allowedDestinations: '+91' } }),
+			type: 'formantAiTool',
+			input: rows('+919876543210', '+447911123456', '+919876543211'),
+		});
+		expect(result.error?.message).toMatch(
+			/^Allowed Destinations: 1 of 3 rows .*item 1: \+447911123456.*\[item 1\]$/,
+		);
+		expect(uploads()).toHaveLength(0);
+	});
+
+	it('starts the campaign when every row is allowed', async () => {
+		const result = await run(sim(), {
+			parameters: fromItems({ safety: { allowedDestinations: '+91' } }),
+			type: 'formantAiTool',
+			input: rows('+919876543210', '+919876543211'),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.total_recipients).toBe(2);
+		expect(uploads()).toHaveLength(1);
+	});
+});
+
+describe('Batch → Create: Allowed Destinations outside tool mode', () => {
+	it('applies to every row of a CSV file too: one row outside, nothing uploaded', async () => {
+		const csv = 'customer_phone,name\n+919876543210,A\n+14155552671,B\n';
+		const result = await run(sim(), {
+			parameters: {
+				resource: 'batch',
+				operation: 'create',
+				source: 'binaryFile',
+				campaignName: 'File campaign',
+				agentId: 123,
+				binaryPropertyName: 'data',
+				safety: { allowedDestinations: '+91' },
+			},
+			input: [{ json: {}, binary: { data: { data: csv, fileName: 'rows.csv' } } }],
+		});
+		expect(result.error?.message).toMatch(
+			/^Allowed Destinations: .*line 3: \+14155552671.*\[item 0\]$/,
+		);
+		expect(uploads()).toHaveLength(0);
+	});
+});
