@@ -92,3 +92,29 @@ describe('Batch → Create: Allowed Destinations outside tool mode', () => {
 		expect(uploads()).toHaveLength(0);
 	});
 });
+
+describe('Batch → Create: a lost upload answer', () => {
+	it('a 500 after FormantAI created the campaign says it may exist and how to check, never "try again"', async () => {
+		sim().faults.add({ path: '/v1/batch-call', kind: 'error500', after: true });
+		const result = await run(sim(), {
+			parameters: fromItems({ campaignName: 'Lost answer' }),
+			input: rows('+919876543210'),
+		});
+		const description = String((result.error as { description?: string }).description);
+		expect(sim().state.batches.size).toBe(1);
+		expect(description).not.toMatch(/try again/i);
+		expect(description).toMatch(/may have created the campaign "Lost answer"/);
+		expect(description).toMatch(/Get Many/);
+		expect(uploads()).toHaveLength(1);
+	});
+
+	it('a network failure of the upload says the same', async () => {
+		sim().faults.add({ path: '/v1/batch-call', kind: 'reset', after: true });
+		const result = await run(sim(), {
+			parameters: fromItems({ campaignName: 'Lost answer' }),
+			input: rows('+919876543210'),
+		});
+		const description = String((result.error as { description?: string }).description);
+		expect(description).toMatch(/may have created the campaign "Lost answer"/);
+	});
+});
