@@ -118,3 +118,40 @@ describe('Batch → Create: a lost upload answer', () => {
 		expect(description).toMatch(/may have created the campaign "Lost answer"/);
 	});
 });
+
+describe('Batch → Create from input items: which fields are sent', () => {
+	const items = [{ json: { phone: '+919876543210', name: 'Asha', date_of_birth: '1990-01-01' } }];
+	const bare = {
+		resource: 'batch',
+		operation: 'create',
+		source: 'inputItems',
+		campaignName: 'Columns',
+		agentId: 123,
+		phoneField: 'phone',
+	};
+	const sentRows = () => [...sim().state.batches.values()].map((batch) => batch.rows);
+
+	it('a new node sends only the phone unless fields are listed (no personal data by default)', async () => {
+		const result = await run(sim(), { parameters: bare, input: items, typeVersion: 1.1 });
+		expect(result.error).toBeUndefined();
+		expect(sentRows()).toEqual([[{ customer_phone: '+919876543210' }]]);
+	});
+
+	it('a new node sends the fields listed, and no other', async () => {
+		const result = await run(sim(), {
+			parameters: { ...bare, fieldsToInclude: 'name' },
+			input: items,
+			typeVersion: 1.1,
+		});
+		expect(result.error).toBeUndefined();
+		expect(sentRows()).toEqual([[{ customer_phone: '+919876543210', name: 'Asha' }]]);
+	});
+
+	it('a node saved before (version 1) keeps sending all fields, as it did', async () => {
+		const result = await run(sim(), { parameters: bare, input: items, typeVersion: 1 });
+		expect(result.error).toBeUndefined();
+		expect(sentRows()).toEqual([
+			[{ customer_phone: '+919876543210', name: 'Asha', date_of_birth: '1990-01-01' }],
+		]);
+	});
+});

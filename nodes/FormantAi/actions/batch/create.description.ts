@@ -3,6 +3,34 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { agentIdField, allowedDestinationsOption } from '../../helpers/fields';
 
+/** Which item fields become columns. Each column becomes a call parameter the agent can use. */
+function columnsField(
+	defaultValue: 'all' | 'selected',
+	versions: NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>['@version'],
+): INodeProperties {
+	return {
+		displayName: 'Columns',
+		name: 'columns',
+		type: 'options',
+		options: [
+			{
+				name: 'All Fields',
+				value: 'all',
+				description: 'Every top-level field of every item becomes a column, personal data included',
+			},
+			{
+				name: 'Phone and Listed Fields',
+				value: 'selected',
+				description: 'The phone, and only the fields listed in Fields to Include',
+			},
+		],
+		default: defaultValue,
+		description:
+			'Which item fields are sent to FormantAI besides the phone; each becomes a call parameter of its row. Send only what the agent needs.',
+		displayOptions: { show: { source: ['inputItems'], '@version': versions } },
+	};
+}
+
 const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -64,36 +92,17 @@ const properties: INodeProperties[] = [
 			'Field of each input item that holds the phone number to call (dot notation for nested fields, e.g. contact.phone). It is sent as the customer_phone column, in E.164 form.',
 		displayOptions: { show: { source: ['inputItems'] } },
 	},
-	{
-		displayName: 'Columns',
-		name: 'columns',
-		type: 'options',
-		options: [
-			{
-				name: 'All Fields',
-				value: 'all',
-				description: 'Every top-level field of the items becomes a column',
-			},
-			{
-				name: 'Selected Fields',
-				value: 'selected',
-				description: 'Only the fields listed below become columns',
-			},
-		],
-		default: 'all',
-		description:
-			'Which item fields are sent as columns besides the phone. Each column becomes a call parameter the agent can use.',
-		displayOptions: { show: { source: ['inputItems'] } },
-	},
+	// Version 1 sent every field unless told otherwise; saved version 1 nodes keep that default.
+	columnsField('all', [1]),
+	columnsField('selected', [{ _cnd: { gte: 1.1 } }]),
 	{
 		displayName: 'Fields to Include',
 		name: 'fieldsToInclude',
 		type: 'string',
-		required: true,
 		default: '',
 		placeholder: 'e.g. customer_name, loan_id, due_amount',
 		description:
-			'Comma-separated names of the item fields to send as columns (dot notation for nested fields)',
+			'Comma-separated names of the item fields to send as columns besides the phone (dot notation for nested fields). Empty sends only the phone.',
 		displayOptions: { show: { source: ['inputItems'], columns: ['selected'] } },
 	},
 	{

@@ -67,15 +67,6 @@ export function campaignFromItems(ctx: IExecuteFunctions, items: INodeExecutionD
 	let columns: string[];
 	if (mode === 'selected') {
 		columns = splitFieldList(ctx.getNodeParameter('fieldsToInclude', 0, ''));
-		if (columns.length === 0) {
-			throw fieldError(
-				ctx,
-				0,
-				'Fields to Include',
-				'lists no field',
-				'Write the names of the fields to send, separated by commas, or set Columns to All Fields.',
-			);
-		}
 		for (const column of columns) {
 			if (column === PHONE_COLUMN && phoneField !== PHONE_COLUMN) {
 				throw fieldError(
