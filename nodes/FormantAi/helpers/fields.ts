@@ -37,3 +37,14 @@ export function allowedDestinationsOption(consequence: string): INodeProperties 
 		description: `Who may be called, comma-separated: a country or area code allows every number starting with it (+91, +1415); a full number allows exactly that number (+14155552671); a pattern must match the whole number (* = any digits, ? = one digit). ${consequence}.`,
 	};
 }
+
+/** Options → Default Country Code of Call Create and Batch Create (the rule is in phone.ts). */
+export const defaultCountryCodeOption: INodeProperties = {
+	displayName: 'Default Country Code',
+	name: 'defaultCountryCode',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. +91',
+	description:
+		'Country code for numbers written without + or 00, e.g. "(415) 555-2671" with +1; a leading 0 is dropped. A number that already starts with the code\'s digits (919876543210 with +91) is refused as ambiguous unless it has exactly the national length: write it with +.',
+};

@@ -1,7 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { agentIdField, allowedDestinationsOption } from '../../helpers/fields';
+import {
+	agentIdField,
+	allowedDestinationsOption,
+	defaultCountryCodeOption,
+} from '../../helpers/fields';
 
 /** Which item fields become columns. Each column becomes a call parameter the agent can use. */
 function columnsField(
@@ -143,17 +147,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Default Country Code',
-				name: 'defaultCountryCode',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. +91',
-				description:
-					'Country code for phone numbers written without one (a leading 0 is dropped). Numbers starting with + or 00 keep their own.',
-			},
-		],
+		options: [defaultCountryCodeOption],
 	},
 ];
 

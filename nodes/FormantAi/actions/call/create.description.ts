@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { agentIdField, timeZoneField } from '../../helpers/fields';
+import { agentIdField, defaultCountryCodeOption, timeZoneField } from '../../helpers/fields';
 import { safetyField } from './safety';
 
 const properties: INodeProperties[] = [
@@ -133,15 +133,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Attach this call to an existing conversation chain (a follow-up or resumed attempt)',
 			},
-			{
-				displayName: 'Default Country Code',
-				name: 'defaultCountryCode',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. +1',
-				description:
-					'Country code for numbers typed without + or 00, e.g. "(415) 555-2671" with +1. A leading 0 of a national number is dropped.',
-			},
+			defaultCountryCodeOption,
 			{
 				displayName: 'Max Wait for Free Slot (Seconds)',
 				name: 'maxWaitSeconds',
