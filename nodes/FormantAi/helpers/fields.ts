@@ -48,3 +48,34 @@ export const defaultCountryCodeOption: INodeProperties = {
 	description:
 		'Country code for numbers written without + or 00, e.g. "(415) 555-2671" with +1; a leading 0 is dropped. A number that already starts with the code\'s digits (919876543210 with +91) is refused as ambiguous unless it has exactly the national length: write it with +.',
 };
+
+/** The binary field an operation reads its file from (`of`: e.g. "CSV file", "audio file"). */
+export function inputBinaryField(
+	of: string,
+	description: string,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
+	return {
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		placeholder: 'e.g. data',
+		hint: `The name of the input binary field containing the ${of}`,
+		description,
+		...extra,
+	};
+}
+
+/** The Calling Safety collection: rules that keep calls to the people and times meant. */
+export function callingSafetyField(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Calling Safety',
+		name: 'safety',
+		type: 'collection',
+		placeholder: 'Add Safety Rule',
+		default: {},
+		options,
+	};
+}

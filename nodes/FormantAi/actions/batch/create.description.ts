@@ -4,7 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	agentIdField,
 	allowedDestinationsOption,
+	callingSafetyField,
 	defaultCountryCodeOption,
+	inputBinaryField,
 } from '../../helpers/fields';
 
 /** Which item fields become columns. Each column becomes a call parameter the agent can use. */
@@ -73,18 +75,11 @@ const properties: INodeProperties[] = [
 		],
 		default: 'inputItems',
 	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		placeholder: 'e.g. data',
-		hint: 'The name of the input binary field containing the CSV file',
-		description:
-			'The CSV must be UTF-8 text with a customer_phone column; every other column becomes a call parameter of its row',
-		displayOptions: { show: { source: ['binaryFile'] } },
-	},
+	inputBinaryField(
+		'CSV file',
+		'The CSV must be UTF-8 text with a customer_phone column; every other column becomes a call parameter of its row',
+		{ displayOptions: { show: { source: ['binaryFile'] } } },
+	),
 	{
 		displayName: 'Phone Field',
 		name: 'phoneField',
@@ -129,18 +124,11 @@ const properties: INodeProperties[] = [
 		default: 'stop',
 		description: 'What to do with rows whose phone number cannot be made E.164',
 	},
-	{
-		displayName: 'Calling Safety',
-		name: 'safety',
-		type: 'collection',
-		placeholder: 'Add Safety Rule',
-		default: {},
-		options: [
-			allowedDestinationsOption(
-				'Every row must match, or nothing is uploaded. Required when an AI agent uses this node as a tool: without it the node starts no campaign',
-			),
-		],
-	},
+	callingSafetyField([
+		allowedDestinationsOption(
+			'Every row must match, or nothing is uploaded. Required when an AI agent uses this node as a tool: without it the node starts no campaign',
+		),
+	]),
 	{
 		displayName: 'Options',
 		name: 'options',

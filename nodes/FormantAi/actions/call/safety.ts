@@ -8,100 +8,93 @@ import {
 	parseClock,
 	parseDays,
 } from '../../helpers/callingWindow';
-import { allowedDestinationsOption, timeZoneField } from '../../helpers/fields';
+import { allowedDestinationsOption, callingSafetyField, timeZoneField } from '../../helpers/fields';
 import { scheduleProblem, toIsoUtc } from '../../helpers/schedule';
 import { fieldError } from '../../helpers/validation';
 import { timeZoneValue } from './timeZone';
 
 /** Calling Safety: who may be called (Allowed Destinations) and when (Calling Window). */
-export const safetyField: INodeProperties = {
-	displayName: 'Calling Safety',
-	name: 'safety',
-	type: 'collection',
-	placeholder: 'Add Safety Rule',
-	default: {},
-	options: [
-		allowedDestinationsOption(
-			'Other numbers are refused before a call is placed. Required when an AI agent uses this node as a tool: without it the node refuses to dial',
-		),
-		{
-			displayName: 'Calling Window',
-			name: 'callingWindow',
-			type: 'fixedCollection',
-			default: {},
-			placeholder: 'Set Calling Window',
-			description: 'Days and hours when calls may ring, in a time zone',
-			options: [
-				{
-					name: 'window',
-					displayName: 'Window',
-					values: [
-						{
-							displayName: 'Days',
-							name: 'days',
-							type: 'multiOptions',
-							default: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
-							description: 'Days on which the window opens. None selected means every day.',
-							options: [
-								{ name: 'Friday', value: 'friday' },
-								{ name: 'Monday', value: 'monday' },
-								{ name: 'Saturday', value: 'saturday' },
-								{ name: 'Sunday', value: 'sunday' },
-								{ name: 'Thursday', value: 'thursday' },
-								{ name: 'Tuesday', value: 'tuesday' },
-								{ name: 'Wednesday', value: 'wednesday' },
-							],
-						},
-						{
-							displayName: 'From',
-							name: 'start',
-							type: 'string',
-							default: '09:00',
-							placeholder: 'e.g. 09:00',
-							description: 'Opening time, 24-hour HH:MM',
-						},
-						{
-							displayName: 'Outside the Window',
-							name: 'outside',
-							type: 'options',
-							default: 'fail',
-							description:
-								'What to do when the call would ring outside the window (checked against Scheduled For when scheduling)',
-							options: [
-								{
-									name: 'Fail',
-									value: 'fail',
-									description: 'Stop with an error; no call is placed',
-								},
-								{
-									name: 'Schedule for Next Opening',
-									value: 'schedule',
-									description: 'Schedule the call for the moment the window next opens',
-								},
-								{
-									name: 'Skip',
-									value: 'skip',
-									description:
-										'Output an item saying the call was skipped and why; no call is placed',
-								},
-							],
-						},
-						timeZoneField("the window (the callee's, usually)"),
-						{
-							displayName: 'Until',
-							name: 'end',
-							type: 'string',
-							default: '18:00',
-							placeholder: 'e.g. 18:00',
-							description:
-								'Closing time, 24-hour HH:MM (not included). Earlier than From means the window runs past midnight.',
-						},
-					],
-				},
-			],
-		},
-	],
-};
+export const safetyField: INodeProperties = callingSafetyField([
+	allowedDestinationsOption(
+		'Other numbers are refused before a call is placed. Required when an AI agent uses this node as a tool: without it the node refuses to dial',
+	),
+	{
+		displayName: 'Calling Window',
+		name: 'callingWindow',
+		type: 'fixedCollection',
+		default: {},
+		placeholder: 'Set Calling Window',
+		description: 'Days and hours when calls may ring, in a time zone',
+		options: [
+			{
+				name: 'window',
+				displayName: 'Window',
+				values: [
+					{
+						displayName: 'Days',
+						name: 'days',
+						type: 'multiOptions',
+						default: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+						description: 'Days on which the window opens. None selected means every day.',
+						options: [
+							{ name: 'Friday', value: 'friday' },
+							{ name: 'Monday', value: 'monday' },
+							{ name: 'Saturday', value: 'saturday' },
+							{ name: 'Sunday', value: 'sunday' },
+							{ name: 'Thursday', value: 'thursday' },
+							{ name: 'Tuesday', value: 'tuesday' },
+							{ name: 'Wednesday', value: 'wednesday' },
+						],
+					},
+					{
+						displayName: 'From',
+						name: 'start',
+						type: 'string',
+						default: '09:00',
+						placeholder: 'e.g. 09:00',
+						description: 'Opening time, 24-hour HH:MM',
+					},
+					{
+						displayName: 'Outside the Window',
+						name: 'outside',
+						type: 'options',
+						default: 'fail',
+						description:
+							'What to do when the call would ring outside the window (checked against Scheduled For when scheduling)',
+						options: [
+							{
+								name: 'Fail',
+								value: 'fail',
+								description: 'Stop with an error; no call is placed',
+							},
+							{
+								name: 'Schedule for Next Opening',
+								value: 'schedule',
+								description: 'Schedule the call for the moment the window next opens',
+							},
+							{
+								name: 'Skip',
+								value: 'skip',
+								description:
+									'Output an item saying the call was skipped and why; no call is placed',
+							},
+						],
+					},
+					timeZoneField("the window (the callee's, usually)"),
+					{
+						displayName: 'Until',
+						name: 'end',
+						type: 'string',
+						default: '18:00',
+						placeholder: 'e.g. 18:00',
+						description:
+							'Closing time, 24-hour HH:MM (not included). Earlier than From means the window runs past midnight.',
+					},
+				],
+			},
+		],
+	},
+]);
 
 type Window = CallingWindow & { outside: string };
 
