@@ -44,9 +44,10 @@ const PHONES = [
 	'+919845030005',
 ];
 const UNKNOWN_AGENT = 999;
+const WORKFLOW_ID = 'e2eRetryCalls01';
 
 const workflow: WorkflowImport = {
-	id: 'e2eRetryCalls01',
+	id: WORKFLOW_ID,
 	name: 'E2E retry: five calls, the fourth refused',
 	nodes: [
 		{
@@ -169,7 +170,7 @@ describe("n8n's Retry of a failed execution never dials twice", () => {
 		)?.value;
 
 	it('the first run fails at the refused fourth call, after the first three were placed', async () => {
-		const result = await executeWorkflow(home, workflow.id);
+		const result = await executeWorkflow(home, WORKFLOW_ID);
 		expect(result.status).toBe('error');
 		expect(result.errorMessage).toBe('agent not found');
 		expect(sim.callsPlaced().map((call) => call.phone)).toEqual(PHONES.slice(0, 3));
@@ -177,7 +178,7 @@ describe("n8n's Retry of a failed execution never dials twice", () => {
 
 	it("n8n's Retry sends the same keys for the three placed, so only the other two are dialled", async () => {
 		const firstBodies = callBodies();
-		const [failed] = await listExecutions(home, { workflowId: workflow.id });
+		const [failed] = await listExecutions(home, { workflowId: WORKFLOW_ID });
 		expect(failed.status).toBe('error');
 
 		// FormantAI now knows the agent (the cause of the failure was fixed).
@@ -204,7 +205,7 @@ describe("n8n's Retry of a failed execution never dials twice", () => {
 		);
 		expect(retry.status).toBe(200);
 
-		const executions = await listExecutions(home, { workflowId: workflow.id, includeData: true });
+		const executions = await listExecutions(home, { workflowId: WORKFLOW_ID, includeData: true });
 		const retried = executions.find((execution) => execution.id !== failed.id);
 		expect(retried).toMatchObject({ mode: 'retry', status: 'success' });
 
