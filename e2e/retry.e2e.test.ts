@@ -24,7 +24,7 @@ import {
 	type N8nServer,
 	type WorkflowImport,
 } from './lib';
-import { runOk } from './lib/proc';
+import { ownerEnv } from './lib/owner';
 
 /**
  * n8n's own Retry of a failed execution (the executions list's "Retry with original workflow")
@@ -130,25 +130,13 @@ describe("n8n's Retry of a failed execution never dials twice", () => {
 			}),
 		);
 		await importWorkflows(home, [workflow]);
-		const passwordHash = (
-			await runOk(
-				install.node,
-				[
-					'-e',
-					"process.stdout.write(require('bcryptjs').hashSync(process.argv[1], 10))",
-					OWNER_PASSWORD,
-				],
-				{ cwd: install.dir, env: home.env(), timeoutMs: 60_000, label: 'bcrypt the password' },
-			)
-		).stdout;
 		server = await startServer(home, {
-			env: {
-				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-				N8N_INSTANCE_OWNER_EMAIL: OWNER_EMAIL,
-				N8N_INSTANCE_OWNER_FIRST_NAME: 'Retry',
-				N8N_INSTANCE_OWNER_LAST_NAME: 'Test',
-				N8N_INSTANCE_OWNER_PASSWORD_HASH: passwordHash,
-			},
+			env: await ownerEnv(install, home, {
+				email: OWNER_EMAIL,
+				password: OWNER_PASSWORD,
+				firstName: 'Retry',
+				lastName: 'Test',
+			}),
 		});
 	});
 
