@@ -155,3 +155,27 @@ describe('Batch → Create from input items: which fields are sent', () => {
 		]);
 	});
 });
+
+describe('Batch → Create from CSV files: every file is checked before the first upload', () => {
+	it('a bad file on item 1 fails the run before item 0 is uploaded', async () => {
+		const file = (text: string) => ({
+			json: {},
+			binary: { data: { data: text, fileName: 'rows.csv' } },
+		});
+		const result = await run(sim(), {
+			parameters: {
+				resource: 'batch',
+				operation: 'create',
+				source: 'binaryFile',
+				campaignName: 'Files',
+				agentId: 123,
+				binaryPropertyName: 'data',
+			},
+			input: [file('customer_phone\n+919876543210\n'), file('name\nAsha\n')],
+		});
+		expect(result.error?.message).toMatch(
+			/^Input Binary Field: .*no customer_phone column.*\[item 1\]$/,
+		);
+		expect(uploads()).toHaveLength(0);
+	});
+});
