@@ -23,7 +23,7 @@ import {
 	type N8nHome,
 	type N8nServer,
 } from './lib';
-import { runOk } from './lib/proc';
+import { ownerEnv } from './lib/owner';
 
 /**
  * `npm run demo`: the FormantAI simulator, a real n8n with this package loaded, the examples
@@ -131,30 +131,17 @@ async function main(): Promise<void> {
 			await publishWorkflow(home, workflow.id);
 		}
 
-		// n8n creates the owner account from these at start (N8N_INSTANCE_OWNER_MANAGED_BY_ENV).
-		const passwordHash = (
-			await runOk(
-				install.node,
-				[
-					'-e',
-					"process.stdout.write(require('bcryptjs').hashSync(process.argv[1], 10))",
-					OWNER_PASSWORD,
-				],
-				{ cwd: install.dir, env: home.env(), timeoutMs: 60_000, label: 'bcrypt the demo password' },
-			)
-		).stdout;
-
 		step(`starting n8n on http://127.0.0.1:${n8nPort} …`);
 		const server: N8nServer = await startServer(home, {
 			port: n8nPort,
 			webhooks: [CRM_WEBHOOK_PATH, triggerPath(writeBack), triggerPath(example(examples, '4-'))],
-			env: {
-				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-				N8N_INSTANCE_OWNER_EMAIL: OWNER_EMAIL,
-				N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
-				N8N_INSTANCE_OWNER_LAST_NAME: 'User',
-				N8N_INSTANCE_OWNER_PASSWORD_HASH: passwordHash,
-			},
+			// n8n creates the owner account at start (N8N_INSTANCE_OWNER_MANAGED_BY_ENV).
+			env: await ownerEnv(home, {
+				email: OWNER_EMAIL,
+				password: OWNER_PASSWORD,
+				firstName: 'Demo',
+				lastName: 'User',
+			}),
 		});
 		cleanups.push(() => server.stop());
 

@@ -18,7 +18,9 @@ export class FormantAi implements INodeType {
 		name: 'formantAi',
 		icon: { light: 'file:formantAi.svg', dark: 'file:formantAi.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: Batch Create from input items sends only the phone and listed fields by default.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Place AI voice calls, read conversations and recordings, run CSV campaigns and transcribe audio with FormantAI',

@@ -246,11 +246,6 @@ describe('Batch → Create from input items', () => {
 			/^Fields to Include: no input item has a field "lona_id"/,
 		],
 		[
-			'no selected fields',
-			{ columns: 'selected', fieldsToInclude: ' , ' },
-			/^Fields to Include: lists no field/,
-		],
-		[
 			'customer_phone as a selected column',
 			{ columns: 'selected', fieldsToInclude: 'customer_phone' },
 			/^Fields to Include: "customer_phone" is filled from Phone Field/,

@@ -121,6 +121,8 @@ export interface RunNodeOptions {
 	parameters: INodeParameters;
 	/** Node type name (default our action node). */
 	type?: string;
+	/** Version of the node under test (default 1, the first). */
+	typeVersion?: number;
 	input?: InputItem[];
 	/** Credentials by type; `formantAiApi` is required for API operations. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
@@ -162,7 +164,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		id: 'subject',
 		name: 'FormantAI',
 		type: options.type ?? 'formantAi',
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [200, 0],
 		parameters: options.parameters,
 		credentials: Object.fromEntries(

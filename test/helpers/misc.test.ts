@@ -1,4 +1,5 @@
-import { buildCallParameters, parameterValue } from '../../nodes/FormantAi/helpers/callParameters';
+import { buildCallParameters } from '../../nodes/FormantAi/helpers/callParameters';
+import { valueText } from '../../nodes/FormantAi/helpers/text';
 import { conversationIdProblem } from '../../nodes/FormantAi/helpers/conversationId';
 import {
 	isAllowedDestination,
@@ -33,11 +34,11 @@ describe('normalizePhone (the forms the Call operation accepts)', () => {
 
 describe('call parameters', () => {
 	it('stringifies values', () => {
-		expect(parameterValue(5)).toBe('5');
-		expect(parameterValue(false)).toBe('false');
-		expect(parameterValue(null)).toBe('');
-		expect(parameterValue({ a: 1 })).toBe('{"a":1}');
-		expect(parameterValue([1, 'x'])).toBe('[1,"x"]');
+		expect(valueText(5)).toBe('5');
+		expect(valueText(false)).toBe('false');
+		expect(valueText(null)).toBe('');
+		expect(valueText({ a: 1 })).toBe('{"a":1}');
+		expect(valueText([1, 'x'])).toBe('[1,"x"]');
 	});
 
 	it('puts the phone first and once; rows win over the object', () => {
@@ -87,7 +88,7 @@ describe('allowed destinations', () => {
 
 describe('automatic idempotency key', () => {
 	const base = {
-		executionId: '77',
+		execution: '77',
 		nodeId: 'n1',
 		runIndex: 0,
 		itemIndex: 0,
@@ -100,7 +101,7 @@ describe('automatic idempotency key', () => {
 			/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 		);
 	});
-	it.each(['executionId', 'nodeId', 'runIndex', 'itemIndex', 'agentId', 'phone'] as const)(
+	it.each(['execution', 'nodeId', 'runIndex', 'itemIndex', 'agentId', 'phone'] as const)(
 		'changes with %s',
 		(field) => {
 			const changed = { ...base, [field]: typeof base[field] === 'number' ? 9 : 'other' };

@@ -71,9 +71,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!module.execute) {
 		throw new NodeOperationError(this.getNode(), 'This operation cannot run item by item');
 	}
+	// Every item is checked and built before the first request: a bad item 3 must not leave
+	// items 0–2 called and the run failed (n8n's Retry would then start from a half-done run).
+	const prepared: unknown[] = [];
+	const refused = new Map<number, unknown>();
+	if (module.prepare) {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				prepared[itemIndex] = await module.prepare.call(this, itemIndex);
+			} catch (error) {
+				if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
+				refused.set(itemIndex, error);
+			}
+		}
+	}
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const results = await module.execute.call(this, itemIndex);
+			if (refused.has(itemIndex)) throw refused.get(itemIndex);
+			const results = await module.execute.call(this, itemIndex, prepared[itemIndex]);
 			output.push(
 				...this.helpers.constructExecutionMetaData(results, { itemData: { item: itemIndex } }),
 			);

@@ -7,7 +7,16 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
  */
 export interface OperationModule {
 	description: INodeProperties[];
-	execute?: (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+	/**
+	 * Optional: checks one item and builds its request, sending nothing. The router runs it for
+	 * every item before the first `execute`, and hands its result to `execute`.
+	 */
+	prepare?: (this: IExecuteFunctions, itemIndex: number) => Promise<unknown>;
+	execute?: (
+		this: IExecuteFunctions,
+		itemIndex: number,
+		prepared?: unknown,
+	) => Promise<INodeExecutionData[]>;
 	/** When present and it returns true for this run, `executeAll` is used instead of `execute`. */
 	runsOnce?: (this: IExecuteFunctions) => boolean;
 	executeAll?: (

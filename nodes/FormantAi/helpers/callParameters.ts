@@ -1,3 +1,5 @@
+import { valueText } from './text';
+
 /** Call parameters: FormantAI takes `[{ name, value }]` with every value a string. */
 export interface CallParameter {
 	name: string;
@@ -5,19 +7,6 @@ export interface CallParameter {
 }
 
 export const CUSTOMER_PHONE = 'customer_phone';
-
-/** Strings as they are; numbers and booleans as text; objects and arrays as JSON; nothing as "". */
-export function parameterValue(value: unknown): string {
-	if (value === undefined || value === null) return '';
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-		return String(value);
-	}
-	if (value instanceof Date) return value.toISOString();
-	const luxon = value as { toISO?: () => string | null };
-	if (typeof luxon.toISO === 'function') return luxon.toISO() ?? '';
-	return JSON.stringify(value);
-}
 
 export type BuiltParameters =
 	| { ok: true; parameters: CallParameter[] }
@@ -38,17 +27,17 @@ export function buildCallParameters(
 		const key = name.trim();
 		if (key === '')
 			return { ok: false, reason: 'the parameters object has a field with an empty name' };
-		merged.set(key, parameterValue(value));
+		merged.set(key, valueText(value));
 	}
 	for (const [index, row] of rows.entries()) {
-		const name = typeof row.name === 'string' ? row.name.trim() : parameterValue(row.name).trim();
+		const name = typeof row.name === 'string' ? row.name.trim() : valueText(row.name).trim();
 		if (name === '') {
 			return {
 				ok: false,
-				reason: `row ${index + 1} has no name (value ${JSON.stringify(parameterValue(row.value))})`,
+				reason: `row ${index + 1} has no name (value ${JSON.stringify(valueText(row.value))})`,
 			};
 		}
-		merged.set(name, parameterValue(row.value));
+		merged.set(name, valueText(row.value));
 	}
 	merged.delete(CUSTOMER_PHONE);
 	return {

@@ -1,15 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
- * The Automatic idempotency key: the same for the same execution, node, run and item (and the same
- * agent and phone), so n8n's Retry On Fail and the transport's own retries reach FormantAI with the
- * key it already saw and it refuses a second call (409 `duplicate_request`), while a new execution
- * gets a new key and calls again. Shaped like a UUID, which FormantAI recommends.
+ * The Automatic idempotency key: the same for the same execution (see `executionIdentity`: n8n's
+ * Retry of a failed execution counts as the same), node, run and item (and the same agent and
+ * phone), so n8n's Retry On Fail, its execution Retry and the transport's own retries reach
+ * FormantAI with the key it already saw and it refuses a second call (409 `duplicate_request`),
+ * while a new execution gets a new key and calls again. Shaped like a UUID, as FormantAI
+ * recommends.
  */
 export function automaticIdempotencyKey(parts: {
-	executionId: string;
+	execution: string;
 	nodeId: string;
 	runIndex: number;
 	itemIndex: number;
@@ -20,7 +22,7 @@ export function automaticIdempotencyKey(parts: {
 		.update(
 			[
 				'formantai-call-v1',
-				parts.executionId,
+				parts.execution,
 				parts.nodeId,
 				parts.runIndex,
 				parts.itemIndex,
@@ -52,3 +54,22 @@ export function runIndexOf(ctx: IExecuteFunctions, itemIndex: number): number {
 }
 
 const runIndexes = new WeakMap<object, number>();
+
+/**
+ * Which execution this is, the same across n8n's Retry of a failed execution. A Retry is a new
+ * execution (new ID) that starts again at the failed node from the saved data of the execution it
+ * retries, so a key built from the execution ID would differ and every call placed before the
+ * failure would be placed again. The node's execution context (`getContext('node')`) is part of
+ * that saved data: a random ID written there on the first run is read back by every Retry, while
+ * a genuinely new execution starts with an empty context and gets a new one.
+ */
+export function executionIdentity(ctx: IExecuteFunctions): string {
+	const context = ctx.getContext('node');
+	const known = context[EXECUTION_IDENTITY];
+	if (typeof known === 'string' && known !== '') return known;
+	const identity = randomUUID();
+	context[EXECUTION_IDENTITY] = identity;
+	return identity;
+}
+
+const EXECUTION_IDENTITY = 'formantAiExecution';

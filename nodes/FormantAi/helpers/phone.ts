@@ -41,6 +41,8 @@ export function normalizePhone(input: unknown, defaultCountryCode = ''): PhoneRe
 		if (!/^[1-9]\d{0,2}$/.test(country)) {
 			return { ok: false, reason: `the default country code "${defaultCountryCode}" is not valid` };
 		}
+		const ambiguous = addsCodeTwice(compact, country);
+		if (ambiguous) return { ok: false, reason: ambiguous(raw) };
 		// A national number's trunk prefix (0 in India, the UK …) is dropped after a country code.
 		digits = country + compact.replace(/^0+/, '');
 	}
@@ -57,4 +59,40 @@ export function normalizePhone(input: unknown, defaultCountryCode = ''): PhoneRe
 		};
 	}
 	return { ok: true, e164: `+${digits}` };
+}
+
+/**
+ * National number lengths (digits after the country code) of numbering plans where they are
+ * fixed: the one case where a number that starts with the country code's digits can be told
+ * apart from the same number written internationally without its +.
+ */
+const NATIONAL_LENGTHS: Record<string, number[]> = {
+	'1': [10],
+	'27': [9],
+	'33': [9],
+	'34': [9],
+	'44': [9, 10],
+	'52': [10],
+	'61': [9],
+	'63': [10],
+	'65': [8],
+	'91': [10],
+	'92': [10],
+	'234': [10],
+	'880': [10],
+	'971': [8, 9],
+};
+
+/**
+ * The rule for numbers without + or 00 when a default country code is set: a national number
+ * gets the code in front (its trunk 0 dropped). One that already starts with the code's digits
+ * (a spreadsheet dropped the +, or "1 415 …" in North America) is ambiguous unless it has
+ * exactly the national length, and is refused: adding the code again would dial a valid-looking
+ * wrong number. Returns the reason, or undefined when the number is plainly national.
+ */
+function addsCodeTwice(compact: string, country: string): ((raw: string) => string) | undefined {
+	if (compact.startsWith('0') || !compact.startsWith(country)) return undefined;
+	if (NATIONAL_LENGTHS[country]?.includes(compact.length)) return undefined;
+	return (raw) =>
+		`"${raw}" already starts with the country code ${country}, so adding +${country} could call the wrong number (write it as +${compact} if ${country} is its country code, or as a national number with its leading 0)`;
 }

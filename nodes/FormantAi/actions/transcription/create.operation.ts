@@ -7,6 +7,7 @@ import {
 	TRANSCRIPTION_DEFAULT_TIMEOUT_SECONDS,
 	TRANSCRIPTION_MAX_BYTES,
 } from '../../helpers/assumptions';
+import { inputBinaryField } from '../../helpers/fields';
 import { fieldError, requireBinary, requiredString } from '../../helpers/validation';
 import { binaryUpload, buildForm, formantAiRequest } from '../../transport';
 import { simplifyField, simplifyJob, unwrapJob } from './common';
@@ -14,17 +15,10 @@ import { isAudioType, languageOptions, readFormat, readLanguages, readWait } fro
 import { waitForJob } from './waitForJob';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		placeholder: 'e.g. data',
-		hint: 'The name of the input binary field containing the audio file',
-		description:
-			'The audio to transcribe, e.g. a call recording from Conversation → Download Recording',
-	},
+	inputBinaryField(
+		'audio file',
+		'The audio to transcribe, e.g. a call recording from Conversation → Download Recording',
+	),
 	{
 		displayName: 'Languages',
 		name: 'languages',

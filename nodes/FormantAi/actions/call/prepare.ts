@@ -1,0 +1,201 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { buildCallParameters } from '../../helpers/callParameters';
+import { conversationIdProblem } from '../../helpers/conversationId';
+import { allowedDestinations } from '../../helpers/destinations';
+import { automaticIdempotencyKey, executionIdentity, runIndexOf } from '../../helpers/idempotency';
+import { normalizePhone } from '../../helpers/phone';
+import { parseDateTime, scheduleProblem, toIsoUtc } from '../../helpers/schedule';
+import { optionalText } from '../../helpers/text';
+import { isToolMode } from '../../helpers/toolMode';
+import { fieldError, jsonObject, positiveInteger } from '../../helpers/validation';
+import { runtime } from '../../transport';
+import { applyWindow, callingWindow } from './safety';
+import { timeZoneValue } from './timeZone';
+
+/** A call checked and built, ready to send; or the reason it is skipped (Calling Window). */
+export type PreparedCall =
+	| { skipped: IDataObject }
+	| {
+			body: IDataObject;
+			e164: string;
+			agentId: number;
+			idempotencyKey?: string;
+			toolMode: boolean;
+			maxWaitMs: number;
+	  };
+
+const PHONE_FIX =
+	'Write the number with its country code, e.g. +919876543210, or set Options → Default Country Code.';
+
+/** Checks every field of one item and builds its request. Sends nothing. */
+export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): PreparedCall {
+	const agentId = positiveInteger(
+		ctx,
+		itemIndex,
+		'Agent ID',
+		ctx.getNodeParameter('agentId', itemIndex),
+		"Use the agent's numeric ID from the FormantAI dashboard, e.g. 123.",
+	);
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const safety = ctx.getNodeParameter('safety', itemIndex, {}) as IDataObject;
+
+	const phone = normalizePhone(
+		ctx.getNodeParameter('customerPhone', itemIndex),
+		String(options.defaultCountryCode ?? ''),
+	);
+	if (!phone.ok) throw fieldError(ctx, itemIndex, 'Customer Phone', phone.reason, PHONE_FIX);
+	const e164 = phone.e164;
+
+	const toolMode = isToolMode(ctx, itemIndex);
+	const allowed = allowedDestinations(ctx, itemIndex, safety.allowedDestinations, toolMode);
+	if (allowed && !allowed.allows(e164)) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Customer Phone',
+			`${e164} is not in Allowed Destinations (${allowed.entries.join(', ')})`,
+			'Call a number that matches Calling Safety → Allowed Destinations, or add it there.',
+		);
+	}
+
+	const object = jsonObject(ctx, itemIndex, 'Parameters From Object', options.parametersObject);
+	const rows = ctx.getNodeParameter('callParameters.parameter', itemIndex, []) as IDataObject[];
+	const built = buildCallParameters(e164, Array.isArray(rows) ? rows : [], object);
+	if (!built.ok) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Call Parameters',
+			built.reason,
+			'Give every parameter a name.',
+		);
+	}
+
+	const now = runtime.now();
+	let scheduledMs = scheduledFor(ctx, itemIndex, now);
+	const window = callingWindow(ctx, itemIndex, safety);
+
+	let conversationId: string | undefined;
+	if (optionalText(options.conversationId) !== undefined) {
+		const problem = conversationIdProblem(options.conversationId);
+		if (problem) throw fieldError(ctx, itemIndex, 'Conversation ID', problem);
+		conversationId = String(options.conversationId).trim();
+	}
+
+	const collected = jsonObject(ctx, itemIndex, 'Retry Collected Data', options.retryCollectedData);
+	const retryContext: IDataObject = {};
+	if (collected) retryContext.collected_data = collected as IDataObject;
+	const retryFields = {
+		retry_initial_message: options.retryInitialMessage,
+		retry_language: options.retryLanguage,
+		retry_stage_id: options.retryStageId,
+	};
+	for (const [name, value] of Object.entries(retryFields)) {
+		const text = optionalText(value);
+		if (text !== undefined) retryContext[name] = text;
+	}
+
+	const idempotencyKey = idempotencyKeyFor(ctx, itemIndex, agentId, e164);
+
+	if (window) {
+		const applied = applyWindow(ctx, itemIndex, window, scheduledMs, now);
+		if ('skipped' in applied) {
+			return {
+				skipped: {
+					status: 'skipped',
+					skipped: true,
+					reason: applied.skipped.reason,
+					customer_phone: e164,
+					agent_id: agentId,
+					next_window_opens_at: applied.skipped.next_window_opens_at,
+				},
+			};
+		}
+		scheduledMs = applied.scheduledMs;
+	}
+
+	const body: IDataObject = {
+		agent_id: agentId,
+		parameters: built.parameters as unknown as IDataObject[],
+	};
+	if (conversationId) body.conversation_id = conversationId;
+	if (idempotencyKey) body.idempotency_key = idempotencyKey;
+	const metadata = optionalText(options.metadata);
+	if (metadata !== undefined) body.metadata = metadata;
+	if (Object.keys(retryContext).length > 0) body.retry_context = retryContext;
+	if (scheduledMs !== undefined) body.scheduled_for = toIsoUtc(scheduledMs);
+
+	const maxWaitMs = options.waitForFreeSlot
+		? Math.max(1, Math.min(3600, Number(options.maxWaitSeconds ?? 300) || 300)) * 1000
+		: 0;
+	return { body, e164, agentId, idempotencyKey, toolMode, maxWaitMs };
+}
+
+/** Scheduled For in epoch ms (checked: future, within 30 days), or undefined for Immediately. */
+function scheduledFor(ctx: IExecuteFunctions, itemIndex: number, now: number): number | undefined {
+	if (ctx.getNodeParameter('schedule', itemIndex, 'immediate') !== 'at') return undefined;
+	const zone = timeZoneValue(
+		ctx,
+		itemIndex,
+		'Time Zone',
+		ctx.getNodeParameter('timeZone', itemIndex, ''),
+	);
+	const parsed = parseDateTime(ctx.getNodeParameter('scheduledFor', itemIndex, ''), zone);
+	if (!parsed.ok) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Scheduled For',
+			parsed.reason,
+			'Pick a date and time, e.g. 2026-04-08T14:00:00.',
+		);
+	}
+	const problem = scheduleProblem(parsed.ms, now);
+	if (problem) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Scheduled For',
+			problem,
+			'FormantAI schedules calls from now up to 30 days ahead.',
+		);
+	}
+	return parsed.ms;
+}
+
+/** The idempotency key of Automatic, Custom or None (the one place a call's key is decided). */
+function idempotencyKeyFor(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	agentId: number,
+	e164: string,
+): string | undefined {
+	const mode = ctx.getNodeParameter('idempotencyKeyMode', itemIndex, 'automatic') as string;
+	if (mode === 'custom') {
+		const key = optionalText(ctx.getNodeParameter('idempotencyKey', itemIndex, ''))?.trim();
+		if (key === undefined) {
+			throw fieldError(
+				ctx,
+				itemIndex,
+				'Custom Key',
+				'is empty, so duplicate calls could not be recognised',
+				'Set a key for this call (e.g. an invoice ID), or choose Idempotency Key → Automatic.',
+			);
+		}
+		return key;
+	}
+	if (mode === 'automatic') {
+		const node = ctx.getNode();
+		return automaticIdempotencyKey({
+			execution: executionIdentity(ctx),
+			nodeId: node.id || node.name,
+			runIndex: runIndexOf(ctx, itemIndex),
+			itemIndex,
+			agentId,
+			phone: e164,
+		});
+	}
+	if (mode === 'none') return undefined;
+	throw fieldError(ctx, itemIndex, 'Idempotency Key', `"${mode}" is not automatic, custom or none`);
+}
