@@ -40,6 +40,9 @@ const SIGNATURE_PROBLEMS = {
 		'The X-FormantAI-Signature does not match the body. Check that the Webhook Secret in FormantAI and in the credential are the same.',
 };
 
+const NO_CREDENTIAL =
+	'The FormantAI Trigger verifies signatures but has no usable FormantAI Webhook Secret API credential: select one with the Webhook Secret of the target in FormantAI.';
+
 type RequestWithRawBody = { rawBody?: unknown; readRawBody?: () => Promise<void> };
 
 /** The exact bytes FormantAI signed; n8n keeps them as `rawBody` next to the parsed body. */
@@ -59,11 +62,28 @@ async function rawBodyOf(request: RequestWithRawBody): Promise<Buffer | undefine
 	return undefined;
 }
 
-/** The secret, or undefined when no credential is selected (then deliveries are not verified). */
-async function webhookSecret(ctx: IWebhookFunctions): Promise<string | undefined> {
-	if (!ctx.getNode().credentials?.[WEBHOOK_CREDENTIAL]) return undefined;
-	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_CREDENTIAL);
-	return typeof credentials?.secret === 'string' ? credentials.secret : '';
+type SecretLookup = { ok: true; secret: string } | { ok: false; problem: string };
+
+/** The secret of the selected credential, or why there is none to verify with. */
+async function webhookSecret(ctx: IWebhookFunctions): Promise<SecretLookup> {
+	if (!ctx.getNode().credentials?.[WEBHOOK_CREDENTIAL]) {
+		return { ok: false, problem: NO_CREDENTIAL };
+	}
+	let credentials: ICredentialDataDecryptedObject | undefined;
+	try {
+		credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_CREDENTIAL);
+	} catch {
+		return { ok: false, problem: NO_CREDENTIAL };
+	}
+	const secret = typeof credentials?.secret === 'string' ? credentials.secret : '';
+	if (secret === '') {
+		return {
+			ok: false,
+			problem:
+				'The FormantAI Webhook Secret API credential has an empty secret, so no delivery can be verified.',
+		};
+	}
+	return { ok: true, secret };
 }
 
 function filtersOf(ctx: IWebhookFunctions): Filters {
@@ -93,7 +113,12 @@ export class FormantAiTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'formantAiWebhookApi', required: false, testedBy: 'formantAiWebhookSecretTest' },
+			{
+				name: 'formantAiWebhookApi',
+				required: true,
+				testedBy: 'formantAiWebhookSecretTest',
+				displayOptions: { show: { authentication: ['webhookSecret'] } },
+			},
 			{
 				name: 'formantAiApi',
 				required: true,
@@ -189,15 +214,12 @@ export class FormantAiTrigger implements INodeType {
 			return refuse(413, 'payload_too_large', 'The request body is larger than 16 MiB.');
 		}
 
-		const secret = await webhookSecret(this);
-		if (secret !== undefined) {
-			if (secret === '') {
-				return refuse(
-					401,
-					'invalid_signature',
-					'The FormantAI Webhook Secret API credential has an empty secret, so no delivery can be verified.',
-				);
-			}
+		// Anything but an explicit 'none' verifies: a saved node without the parameter, or with a
+		// value this version does not know, never accepts unsigned deliveries.
+		const verify = this.getNodeParameter('authentication', 'webhookSecret') !== 'none';
+		if (verify) {
+			const lookup = await webhookSecret(this);
+			if (!lookup.ok) return refuse(401, 'invalid_signature', lookup.problem);
 			if (raw === undefined) {
 				return refuse(
 					401,
@@ -205,7 +227,7 @@ export class FormantAiTrigger implements INodeType {
 					'The raw request body could not be read to verify it.',
 				);
 			}
-			const check = verifySignature(raw, this.getHeaderData()[SIGNATURE_HEADER], secret);
+			const check = verifySignature(raw, this.getHeaderData()[SIGNATURE_HEADER], lookup.secret);
 			if (!check.ok) return refuse(401, 'invalid_signature', SIGNATURE_PROBLEMS[check.reason]);
 		}
 
@@ -230,7 +252,7 @@ export class FormantAiTrigger implements INodeType {
 
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		const json: IDataObject = simplify ? simplifyEvent(event) : { ...event };
-		if (simplify) json.signature_verified = secret !== undefined;
+		if (simplify) json.signature_verified = verify;
 		const item: INodeExecutionData = { json };
 
 		if (this.getNodeParameter('attachRecording', false) as boolean) {

@@ -26,11 +26,32 @@ const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], { name: string; descrip
 
 export const triggerProperties: INodeProperties[] = [
 	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [
+			{
+				name: 'Signature (Webhook Secret)',
+				value: 'webhookSecret',
+				description:
+					'Accept only deliveries whose X-FormantAI-Signature matches the Webhook Secret of the target in FormantAI',
+			},
+			{
+				name: 'None (Accept Unsigned Deliveries)',
+				value: 'none',
+				description: 'Accept any POST to this URL, signed or not. Not recommended.',
+			},
+		],
+		default: 'webhookSecret',
+		description: 'How a delivery proves that it comes from FormantAI',
+	},
+	{
 		displayName:
-			"Without a FormantAI Webhook Secret API credential anyone who learns this node's URL can start the workflow. Set a Webhook Secret on the target in FormantAI's dashboard and put the same secret in the credential: deliveries without a valid X-FormantAI-Signature are then refused.",
-		name: 'secretNotice',
+			'Unsigned deliveries are accepted: anyone who learns this URL can start the workflow with any call outcome they make up, and nodes after this one may then place calls or write to your CRM. Prefer Signature (Webhook Secret).',
+		name: 'unsignedNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: { show: { authentication: ['none'] } },
 	},
 	{
 		displayName: 'Events',

@@ -42,6 +42,10 @@ export interface MockOptions {
 	secret?: string;
 	staticData?: IDataObject;
 	mode?: 'trigger' | 'manual';
+	/** getCredentials throws (a credential deleted or not decryptable). */
+	credentialFails?: boolean;
+	/** The node as saved before the Authentication parameter existed (parameter absent). */
+	legacyWithoutAuthentication?: boolean;
 }
 
 /** Node parameters with the description's defaults filled in, the way n8n stores a node. */
@@ -97,6 +101,7 @@ export async function callWebhook(
 	options: MockOptions = {},
 ): Promise<WebhookOutcome> {
 	const node = nodeWithDefaults(options.parameters, options.secret);
+	if (options.legacyWithoutAuthentication) delete node.parameters.authentication;
 	const raw = typeof delivery.raw === 'string' ? Buffer.from(delivery.raw, 'utf8') : delivery.raw;
 	const headers = Object.fromEntries(
 		Object.entries(delivery.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
@@ -137,7 +142,11 @@ export async function callWebhook(
 		getNodeParameter: ((name: string, fallback?: unknown) =>
 			node.parameters[name] ?? fallback) as IWebhookFunctions['getNodeParameter'],
 		getCredentials: (async (type: string) => {
-			if (type === 'formantAiWebhookApi' && options.secret !== undefined) {
+			if (
+				type === 'formantAiWebhookApi' &&
+				options.secret !== undefined &&
+				!options.credentialFails
+			) {
 				return { secret: options.secret };
 			}
 			throw new Error(`no ${type} credential in this test`);

@@ -23,15 +23,52 @@ describe('FormantAI Trigger description', () => {
 		]);
 	});
 
-	it('takes an optional, locally tested secret credential and the API credential only for recordings', () => {
+	it('requires the locally tested secret credential only with Signature authentication, the API credential only for recordings', () => {
 		expect(d.credentials).toEqual([
-			{ name: 'formantAiWebhookApi', required: false, testedBy: 'formantAiWebhookSecretTest' },
+			{
+				name: 'formantAiWebhookApi',
+				required: true,
+				testedBy: 'formantAiWebhookSecretTest',
+				displayOptions: { show: { authentication: ['webhookSecret'] } },
+			},
 			{
 				name: 'formantAiApi',
 				required: true,
 				displayOptions: { show: { attachRecording: [true] } },
 			},
 		]);
+	});
+
+	it('has an Authentication option: Signature (Webhook Secret) by default, None to accept unsigned deliveries', () => {
+		const auth = d.properties.find((p) => p.name === 'authentication')!;
+		expect(auth).toMatchObject({
+			displayName: 'Authentication',
+			type: 'options',
+			default: 'webhookSecret',
+		});
+		expect(
+			(auth.options as Array<{ name: string; value: string }>).map((o) => [o.name, o.value]),
+		).toEqual([
+			['Signature (Webhook Secret)', 'webhookSecret'],
+			['None (Accept Unsigned Deliveries)', 'none'],
+		]);
+		expect(d.properties[0].name).toBe('authentication');
+	});
+
+	it('warns only when unsigned deliveries are accepted, and says why not to', () => {
+		const notices = d.properties.filter((p) => p.type === 'notice');
+		expect(notices.map((n) => n.name)).toEqual(['unsignedNotice']);
+		const notice = notices[0];
+		expect(notice.displayOptions).toEqual({ show: { authentication: ['none'] } });
+		expect(notice.displayName).toContain('anyone who learns this URL can start the workflow');
+		expect(notice.displayName).toContain('place calls');
+	});
+
+	it('never claims the secret is missing: no notice or panel text about a missing secret', () => {
+		const texts = JSON.stringify([d.triggerPanel, d.properties]);
+		expect(texts).not.toMatch(
+			/without a FormantAI Webhook Secret|no webhook secret|secret is missing/i,
+		);
 	});
 
 	it('offers all seven events, selected by default, sorted by name', () => {

@@ -119,8 +119,16 @@ describe('FormantAI Trigger with real signed deliveries from the simulator', () 
 		expect(sim.deliveries).toHaveLength(2);
 	});
 
-	it('accepts unsigned deliveries when the node has no secret credential', async () => {
+	it('refuses unsigned deliveries by default, even without a secret credential on the node', async () => {
 		await setup({ secret: null, target: { secret: null } });
+		await endCall('busy');
+		await sim.clock.advance(400_000);
+		expect(receiver!.requests.map((q) => q.outcome?.status)).toEqual([401]);
+		expect(started(receiver!)).toHaveLength(0);
+	});
+
+	it('accepts unsigned deliveries only when Authentication is None', async () => {
+		await setup({ secret: null, target: { secret: null }, parameters: { authentication: 'none' } });
 		await endCall('busy');
 		expect(receiver!.requests[0].headers['x-formantai-signature']).toBeUndefined();
 		expect(json(started(receiver!)[0])).toMatchObject({

@@ -5,6 +5,8 @@ import { SEEN_CAPACITY } from '../../nodes/FormantAiTrigger/dedupe';
 import { callWebhook } from './context';
 import { completedEvent, delivery, outcomeEvent, SECRET, sign } from './fixtures';
 
+const UNSIGNED = { authentication: 'none' };
+
 function firstItem(outcome: Awaited<ReturnType<typeof callWebhook>>): IDataObject {
 	return outcome.result.workflowData![0][0].json;
 }
@@ -117,18 +119,57 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			expect(out.status).toBe(401);
 		});
 
-		it('accepts unsigned deliveries without a credential and says they were not verified', async () => {
-			const out = await callWebhook(delivery(completedEvent(), null));
-			expect(out.started).toBe(true);
-			expect(firstItem(out).signature_verified).toBe(false);
-			// A signature that happens to be there is ignored without a secret to check it.
-			const withGarbage = delivery(completedEvent({ event_id: 'evt_2' }), null);
-			withGarbage.headers['x-formantai-signature'] = 'sha256=nonsense';
-			expect((await callWebhook(withGarbage)).started).toBe(true);
+		it('refuses an unsigned delivery with 401 by default when no credential is selected', async () => {
+			for (const d of [delivery(completedEvent(), null), delivery(completedEvent())]) {
+				const out = await callWebhook(d);
+				expect(out.status).toBe(401);
+				expect(out.started).toBe(false);
+				expect(JSON.stringify(out.body)).toContain(
+					'no usable FormantAI Webhook Secret API credential',
+				);
+			}
 		});
 
-		it('falls back on the parsed body when n8n gives no raw body and no secret is set', async () => {
-			const out = await callWebhook({ body: completedEvent() as IDataObject });
+		it('refuses with 401 when the selected credential cannot be loaded', async () => {
+			const out = await callWebhook(delivery(completedEvent()), {
+				secret: SECRET,
+				credentialFails: true,
+			});
+			expect(out.status).toBe(401);
+			expect(out.started).toBe(false);
+		});
+
+		it('verifies a node saved before the Authentication parameter existed (secret credential set)', async () => {
+			const legacy = { legacyWithoutAuthentication: true };
+			expect(
+				(await callWebhook(delivery(completedEvent()), { secret: SECRET, ...legacy })).started,
+			).toBe(true);
+			const forged = delivery(completedEvent(), 'attacker');
+			expect((await callWebhook(forged, { secret: SECRET, ...legacy })).status).toBe(401);
+		});
+
+		it('treats an unknown Authentication value as Signature, never as None', async () => {
+			const out = await callWebhook(delivery(completedEvent(), null), {
+				parameters: { authentication: 'somethingElse' },
+			});
+			expect(out.status).toBe(401);
+		});
+
+		it('accepts unsigned deliveries with Authentication None and says they were not verified', async () => {
+			const out = await callWebhook(delivery(completedEvent(), null), { parameters: UNSIGNED });
+			expect(out.started).toBe(true);
+			expect(firstItem(out).signature_verified).toBe(false);
+			// A signature that happens to be there is not checked.
+			const withGarbage = delivery(completedEvent({ event_id: 'evt_2' }), null);
+			withGarbage.headers['x-formantai-signature'] = 'sha256=nonsense';
+			expect((await callWebhook(withGarbage, { parameters: UNSIGNED })).started).toBe(true);
+		});
+
+		it('falls back on the parsed body when n8n gives no raw body and deliveries are unsigned', async () => {
+			const out = await callWebhook(
+				{ body: completedEvent() as IDataObject },
+				{ parameters: UNSIGNED },
+			);
 			expect(out.started).toBe(true);
 		});
 	});
@@ -283,7 +324,10 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			const staticData: IDataObject = {};
 			const total = SEEN_CAPACITY + 600;
 			for (let i = 0; i < total; i++) {
-				await callWebhook(delivery(outcomeEvent('call.busy', `evt_${i}`), null), { staticData });
+				await callWebhook(delivery(outcomeEvent('call.busy', `evt_${i}`), null), {
+					staticData,
+					parameters: UNSIGNED,
+				});
 			}
 			const store = staticData.seenEvents as { ids: IDataObject; order: string[] };
 			expect(store.order.length).toBeLessThanOrEqual(SEEN_CAPACITY + 500);
@@ -294,12 +338,17 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 				(
 					await callWebhook(delivery(outcomeEvent('call.busy', `evt_${total - 1}`), null), {
 						staticData,
+						parameters: UNSIGNED,
 					})
 				).started,
 			).toBe(false);
 			expect(
-				(await callWebhook(delivery(outcomeEvent('call.busy', 'evt_0'), null), { staticData }))
-					.started,
+				(
+					await callWebhook(delivery(outcomeEvent('call.busy', 'evt_0'), null), {
+						staticData,
+						parameters: UNSIGNED,
+					})
+				).started,
 			).toBe(true);
 		});
 
@@ -307,8 +356,8 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			const staticData: IDataObject = {};
 			for (const id of ['__proto__', 'constructor', '123', 'hasOwnProperty']) {
 				const d = delivery(outcomeEvent('call.busy', id), null);
-				expect((await callWebhook(d, { staticData })).started).toBe(true);
-				expect((await callWebhook(d, { staticData })).started).toBe(false);
+				expect((await callWebhook(d, { staticData, parameters: UNSIGNED })).started).toBe(true);
+				expect((await callWebhook(d, { staticData, parameters: UNSIGNED })).started).toBe(false);
 			}
 			expect(({} as IDataObject).polluted).toBeUndefined();
 		});
