@@ -57,7 +57,6 @@ export class MemoryDedupe implements IDataDeduplicator {
 	async clearAllProcessedItems(
 		_scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
-		_options?: ICheckProcessedOptions,
 	): Promise<void> {
 		this.lists.delete(this.key(contextData));
 	}
@@ -65,7 +64,6 @@ export class MemoryDedupe implements IDataDeduplicator {
 	async getProcessedDataCount(
 		_scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
-		_options?: ICheckProcessedOptions,
 	): Promise<number> {
 		return this.size(contextData);
 	}
@@ -84,14 +82,14 @@ export class SwitchableDedupe implements IDataDeduplicator {
 	async removeProcessed(): Promise<void> {}
 
 	async clearAllProcessedItems(
-		...args: Parameters<IDataDeduplicator['clearAllProcessedItems']>
+		...[scope, contextData]: Parameters<IDataDeduplicator['clearAllProcessedItems']>
 	): Promise<void> {
-		await this.target.clearAllProcessedItems(...args);
+		await this.target.clearAllProcessedItems(scope, contextData);
 	}
 
 	async getProcessedDataCount(
-		...args: Parameters<IDataDeduplicator['getProcessedDataCount']>
+		...[scope, contextData]: Parameters<IDataDeduplicator['getProcessedDataCount']>
 	): Promise<number> {
-		return await this.target.getProcessedDataCount(...args);
+		return await this.target.getProcessedDataCount(scope, contextData);
 	}
 }

@@ -355,7 +355,9 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 		it('in one process, claims take turns: 50 concurrent copies and originals run each event once', async () => {
 			const seen = new MemoryDedupe();
 			// Every claim yields between its read and its write, as a database round trip does.
-			seen.pause = async () => await new Promise<void>((resolve) => setImmediate(resolve));
+			seen.pause = async () => {
+				for (let i = 0; i < 5; i++) await Promise.resolve();
+			};
 			const ids = Array.from({ length: 25 }, (_, i) => `evt_c${i}`);
 			const outs = await Promise.all(
 				[...ids, ...ids].map(
