@@ -106,12 +106,18 @@ function outcome(
 	return {
 		result,
 		status: 200,
-		body: executed ? { message: 'Workflow was started' } : result.webhookResponse,
+		body: executed ? N8N_STARTED_BODY : result.webhookResponse,
 		executed,
 		started,
 		items,
 	};
 }
+
+/**
+ * What n8n 2.41.1 answers once the execution is recorded, for a webhook description without
+ * response data (measured in e2e/examples.e2e.test.ts).
+ */
+export const N8N_STARTED_BODY = 'firstEntryJson';
 
 /** The fixtures' event time, plus a few seconds: deliveries are inside the replay window. */
 export const FIXTURE_NOW = Date.parse('2026-03-18T20:53:41.766Z') + 5_000;

@@ -2,7 +2,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { EVENT_TYPES } from '../../nodes/FormantAiTrigger/event';
 import { SEEN_CAPACITY } from '../../nodes/FormantAiTrigger/dedupe';
-import { callWebhook, FIXTURE_NOW } from './context';
+import { callWebhook, FIXTURE_NOW, N8N_STARTED_BODY } from './context';
 import { MemoryDedupe } from './dedupeStore';
 import { completedEvent, delivery, outcomeEvent, SECRET, sign } from './fixtures';
 
@@ -21,7 +21,7 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			expect(out.status).toBe(200);
 			// Answered by n8n once the execution exists, never by the node before it.
 			expect(out.result.noWebhookResponse).toBeUndefined();
-			expect(out.body).toEqual({ message: 'Workflow was started' });
+			expect(out.body).toEqual(N8N_STARTED_BODY);
 			expect(firstItem(out)).toMatchObject({
 				event_id: 'evt_1c58c5d8c55a',
 				signature_verified: true,
@@ -284,7 +284,7 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			const first = await callWebhook(d, { secret: SECRET, seen });
 			const second = await callWebhook(d, { secret: SECRET, seen });
 			expect(first).toMatchObject({ status: 200, executed: true, started: true });
-			expect(first.body).toEqual({ message: 'Workflow was started' });
+			expect(first.body).toEqual(N8N_STARTED_BODY);
 			// The webhook half keeps no memory: n8n answers once the execution exists, and the
 			// execution's trigger step outputs no items for the copy.
 			expect(second).toMatchObject({ status: 200, executed: true, started: false, items: [] });
