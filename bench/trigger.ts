@@ -26,7 +26,8 @@ function eventBody(index: number): Buffer {
 		JSON.stringify({
 			event_id: `evt_${index.toString(16).padStart(12, '0')}`,
 			event_type: `call.${status}`,
-			timestamp: '2026-03-18T20:53:41.766Z',
+			// Now: inside the trigger's replay window.
+			timestamp: new Date().toISOString(),
 			data: {
 				call: {
 					agent_id: 497,

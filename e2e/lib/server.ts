@@ -17,6 +17,12 @@ export interface StartServerOptions {
 	/** Limit for start-up plus webhook registration (default 120 s). */
 	readyTimeoutMs?: number;
 	env?: NodeJS.ProcessEnv;
+	/**
+	 * `start` (default), or a queue-mode process: `webhook`, or `worker` (pass `--concurrency=N` in
+	 * `args`; `port` is then its health-check port, set via QUEUE_HEALTH_CHECK_PORT).
+	 */
+	command?: 'start' | 'webhook' | 'worker';
+	args?: string[];
 }
 
 export interface N8nServer {
@@ -100,7 +106,7 @@ export async function startServer(home: N8nHome, options: StartServerOptions = {
 	const started = Date.now();
 	const child = spawnGroup(
 		home.install.node,
-		[home.install.n8nBin, 'start'],
+		[home.install.n8nBin, options.command ?? 'start', ...(options.args ?? [])],
 		{
 			cwd: home.dir,
 			env: home.env({
@@ -115,7 +121,7 @@ export async function startServer(home: N8nHome, options: StartServerOptions = {
 		},
 	);
 	const pid = child.pid;
-	if (pid === undefined) throw new Error('could not spawn n8n start');
+	if (pid === undefined) throw new Error(`could not spawn n8n ${options.command ?? 'start'}`);
 
 	let output = '';
 	const append = (chunk: Buffer): void => {

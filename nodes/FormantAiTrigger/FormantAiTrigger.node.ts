@@ -3,6 +3,7 @@ import type {
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
 	INodeCredentialTestResult,
 	INodeExecutionData,
@@ -14,17 +15,18 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { triggerProperties } from './description';
-import { hasSeen, remember } from './dedupe';
 import type { Filters } from './event';
 import {
+	DEFAULT_REPLAY_WINDOW_SECONDS,
 	EVENT_TYPES,
 	filterOut,
 	isKnownEvent,
 	parseAgentIds,
 	parseEvent,
-	simplifyEvent,
+	replayProblem,
 } from './event';
-import { fetchRecording } from './recording';
+import { triggerExecute } from './execute';
+import { runtime } from '../FormantAi/transport';
 import { SIGNATURE_HEADER, verifySignature } from './signature';
 
 export const WEBHOOK_CREDENTIAL = 'formantAiWebhookApi';
@@ -244,30 +246,21 @@ export class FormantAiTrigger implements INodeType {
 		const selected = events.length === 0 ? [...EVENT_TYPES] : events;
 		if (!selected.includes(event.event_type)) return acknowledge('event_not_selected');
 
-		const staticData = this.getWorkflowStaticData('node');
-		if (hasSeen(staticData, event.event_id)) return acknowledge('duplicate');
+		const windowSeconds = Number(
+			this.getNodeParameter('replayWindow', DEFAULT_REPLAY_WINDOW_SECONDS),
+		);
+		const stale = replayProblem(event, windowSeconds, runtime.now());
+		if (stale !== undefined) return refuse(400, 'outside_replay_window', `${stale}.`);
 		// Filtered-out events are not remembered: a redelivery carries the same bytes and meets
 		// the same filters, and if the filters were widened meanwhile it should start once.
 		if (filterOut(event, filtersOf(this)) !== undefined) return acknowledge('filtered_out');
-		// Remembered before any await, so a copy arriving while the recording downloads is a duplicate.
-		remember(staticData, event.event_id);
 
-		const simplify = this.getNodeParameter('simplify', true) as boolean;
-		const json: IDataObject = simplify ? simplifyEvent(event) : { ...event };
-		if (simplify) json.signature_verified = verify;
-		const item: INodeExecutionData = { json };
+		// No answer of our own: n8n answers 200 only once the execution is recorded (an error
+		// reaches FormantAI, which re-sends). Duplicates are caught in execute(), inside the run.
+		return { workflowData: [[{ json: event }]] };
+	}
 
-		if (this.getNodeParameter('attachRecording', false) as boolean) {
-			const field = String(this.getNodeParameter('binaryPropertyName', 'data') || 'data');
-			const recording = await fetchRecording.call(this, event);
-			json.recording_status = recording.status;
-			if (recording.binary) item.binary = { [field]: recording.binary };
-			if (recording.error) json.recording_error = recording.error;
-		}
-		// Answer before the run starts. n8n saves the trigger's static data (the ids remembered
-		// above) when the answer is handed over; once the run has started, n8n 2.41 has reset the
-		// data's "changed" flag and the ids of started events would never be saved.
-		response.status(200).json({ received: true, started: true });
-		return { noWebhookResponse: true, workflowData: [[item]] };
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await triggerExecute.call(this);
 	}
 }

@@ -1,67 +1,38 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
- * How many accepted event IDs are remembered. FormantAI sends an event at most 3 times: at once,
- * 30 s later and 300 s later, each attempt allowed 10 s, so the last copy of an event arrives at
- * most about 360 s after the first. A duplicate is caught as long as fewer than this many other
- * events were accepted in between, i.e. up to 5000 / 360 s ≈ 14 events per second sustained
- * (≈ 50,000 an hour) per trigger node. FormantAI's example concurrency cap is 10 simultaneous
- * calls per workspace: even if every call failed within a second, that is ~10 events per second.
- * At ~40 bytes per ID the memory stays under ~230 KB of workflow static data.
+ * How many accepted event IDs are remembered (n8n keeps them hashed, ~24 bytes each, in its
+ * `processed_data` table: about 240 KB per trigger node). FormantAI sends an event at most 3 times:
+ * at once, 30 s and 300 s later, each attempt allowed 10 s. A copy is caught as long as fewer than
+ * this many other events were accepted since the original, i.e. up to 10,000 / 600 s ≈ 16 events
+ * per second sustained over the default replay window, after which the replay window refuses it.
  */
-export const SEEN_CAPACITY = 5000;
-
-/** Pruning happens in bulk, once this many extra IDs piled up, so it costs O(1) per event. */
-export const SEEN_SLACK = 500;
-
-/** Map keys get a prefix so an ID such as `__proto__` or `123` is an ordinary own key. */
-const KEY_PREFIX = '#';
+export const SEEN_CAPACITY = 10_000;
 
 /**
- * Lives in the workflow's static data (persisted by n8n for active workflows, shared by every
- * n8n process through the database), never in module memory.
+ * n8n's dedupe store reads the whole list, adds to it and writes it back. Two executions in one
+ * process that did this at the same moment would each write a list without the other's ID, so the
+ * claims of one process take turns (a few milliseconds each). Across processes (queue-mode workers)
+ * the store gives no such guarantee: see README, "Queue mode".
  */
-interface SeenStore extends IDataObject {
-	/** Prefixed event ID → 1, for O(1) lookups. */
-	ids: IDataObject;
-	/** Event IDs oldest first, to know which to forget. */
-	order: string[];
+let turn: Promise<unknown> = Promise.resolve();
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+	const result = turn.then(work, work);
+	turn = result.catch(() => undefined);
+	return await result;
 }
 
-function isStore(value: unknown): value is SeenStore {
-	const store = value as SeenStore | undefined;
-	return (
-		typeof store === 'object' &&
-		store !== null &&
-		typeof store.ids === 'object' &&
-		store.ids !== null &&
-		Array.isArray(store.order)
-	);
-}
-
-/** The store inside the node's static data, created (or repaired) when needed. */
-function storeOf(staticData: IDataObject): SeenStore {
-	if (!isStore(staticData.seenEvents)) {
-		staticData.seenEvents = { ids: {}, order: [] };
-	}
-	return staticData.seenEvents as SeenStore;
-}
-
-export function hasSeen(staticData: IDataObject, eventId: string): boolean {
-	const store = staticData.seenEvents;
-	if (!isStore(store)) return false;
-	return Object.prototype.hasOwnProperty.call(store.ids, KEY_PREFIX + eventId);
-}
-
-/** Records an accepted event ID, forgetting the oldest ones in bulk beyond the capacity. */
-export function remember(staticData: IDataObject, eventId: string): void {
-	const store = storeOf(staticData);
-	const key = KEY_PREFIX + eventId;
-	if (Object.prototype.hasOwnProperty.call(store.ids, key)) return;
-	store.ids[key] = 1;
-	store.order.push(eventId);
-	if (store.order.length > SEEN_CAPACITY + SEEN_SLACK) {
-		const forget = store.order.splice(0, store.order.length - SEEN_CAPACITY);
-		for (const id of forget) delete store.ids[KEY_PREFIX + id];
-	}
+/**
+ * Records the event ID in n8n's database-backed dedupe store (the one behind the Remove Duplicates
+ * node) and says whether this execution is the first to claim it.
+ */
+export async function claimEvent(this: IExecuteFunctions, eventId: string): Promise<boolean> {
+	return await inTurn(async () => {
+		const outcome = await this.helpers.checkProcessedAndRecord([eventId], 'node', {
+			mode: 'entries',
+			maxEntries: SEEN_CAPACITY,
+		});
+		return outcome.new.length > 0;
+	});
 }

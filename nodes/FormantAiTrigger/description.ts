@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { EVENT_TYPES } from './event';
+import { DEFAULT_REPLAY_WINDOW_SECONDS, EVENT_TYPES } from './event';
 
 const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], { name: string; description: string }> = {
 	'call.busy': { name: 'Call Busy', description: 'The line was busy' },
@@ -77,7 +77,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to download the call recording (completed calls) into the item as a file, using a FormantAI API credential. If it is not ready within about 3 seconds, the event is passed on without it and recording_status says "not_ready".',
+			'Whether to download the call recording (completed calls) into the item as a file, using a FormantAI API credential. It is downloaded in the run, after FormantAI has its answer; if it is not ready within 60 seconds, the event is passed on without it and recording_status says "not_ready".',
 	},
 	{
 		displayName: 'Put Recording in Field',
@@ -88,6 +88,15 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'e.g. data',
 		description: 'The binary field of the output item that receives the recording',
 		displayOptions: { show: { attachRecording: [true] } },
+	},
+	{
+		displayName: 'Replay Window (Seconds)',
+		name: 'replayWindow',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_REPLAY_WINDOW_SECONDS,
+		description:
+			"Refuse deliveries whose signed timestamp is further than this from now (400), so a captured delivery cannot be replayed after the dedupe memory forgot it. FormantAI's last retry comes about 6 minutes after the event. 0 turns the check off.",
 	},
 	{
 		displayName: 'Filters',

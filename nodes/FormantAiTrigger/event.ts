@@ -186,3 +186,27 @@ export function simplifyEvent(event: FormantAiEvent): IDataObject {
 	item.transcript_turns = parseTranscript(data.transcript);
 	return item;
 }
+
+/** Default replay window: FormantAI's last retry comes about 340 s after the event; twice that, rounded. */
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 600;
+
+/**
+ * Why the event's own signed `timestamp` is outside the replay window (in either direction, for
+ * clock skew), or undefined when it is inside or the window is off (0).
+ */
+export function replayProblem(
+	event: FormantAiEvent,
+	windowSeconds: number,
+	nowMs: number,
+): string | undefined {
+	if (!(windowSeconds > 0)) return undefined;
+	const at = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : NaN;
+	if (!Number.isFinite(at)) {
+		return 'The event has no valid timestamp, so the replay window cannot be checked';
+	}
+	const ageSeconds = Math.round((nowMs - at) / 1000);
+	if (Math.abs(ageSeconds) <= windowSeconds) return undefined;
+	return ageSeconds > 0
+		? `The event's timestamp is ${ageSeconds} s old, outside the ${windowSeconds} s replay window`
+		: `The event's timestamp is ${-ageSeconds} s in the future, outside the ${windowSeconds} s replay window (check the clocks)`;
+}

@@ -1,17 +1,21 @@
-import type { IBinaryData, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { downloadBinary, isFormantAiError, runtime } from '../FormantAi/transport';
 import type { FormantAiEvent } from './event';
 import { parts } from './event';
 
 /**
- * Waits between tries while the recording is not ready (FormantAI may store it after the call
- * ends). 1 s + 2 s = 3 s in all, well inside FormantAI's 10 s delivery timeout.
+ * The download runs inside the execution, after n8n has answered FormantAI, so it is not bound by
+ * FormantAI's 10 s per delivery. While the recording is not stored yet (404) it is asked again
+ * after these waits, and everything (tries and waits) ends by one overall deadline.
  */
-export const RECORDING_WAITS_MS = [1_000, 2_000];
+export const RECORDING_WAITS_MS = [2_000, 5_000, 10_000, 20_000];
 
-/** Longest a recording download may take to start answering. */
-export const RECORDING_TIMEOUT_MS = 5_000;
+/** One overall deadline for the tries and the waits between them. */
+export const RECORDING_DEADLINE_MS = 60_000;
+
+/** Longest one try may take to start answering (never past the overall deadline). */
+export const RECORDING_TIMEOUT_MS = 20_000;
 
 export type RecordingStatus = 'attached' | 'none' | 'not_ready' | 'error';
 
@@ -41,30 +45,32 @@ export function mayHaveRecording(event: FormantAiEvent): boolean {
  * to an address of the sender's choice.
  */
 export async function fetchRecording(
-	this: IWebhookFunctions,
+	this: IExecuteFunctions,
 	event: FormantAiEvent,
 ): Promise<RecordingResult> {
 	if (!mayHaveRecording(event)) return { status: 'none' };
 	const conversationId = String(parts(event).call.conversation_id);
 	const path = `/v1/conversations/${encodeURIComponent(conversationId)}/recording`;
+	const deadline = runtime.now() + RECORDING_DEADLINE_MS;
 	for (let attempt = 0; ; attempt++) {
+		const left = deadline - runtime.now();
+		if (left <= 0) return { status: 'not_ready' };
 		try {
 			const binary = await downloadBinary.call(this, {
 				path,
 				fallbackFileName: `${conversationId}.wav`,
 				fallbackMimeType: 'audio/wav',
-				// One quick retry of a 5xx at most: the whole delivery has 10 s.
 				retry: { maxRetries: 1, maxWaitMs: 1_000 },
-				// A stalled download must not outlast FormantAI's 10 s wait for our answer.
-				timeoutMs: RECORDING_TIMEOUT_MS,
+				timeoutMs: Math.min(RECORDING_TIMEOUT_MS, left),
 			});
 			return { status: 'attached', binary };
 		} catch (error) {
 			if (!isFormantAiError(error, 'not_found')) {
 				return { status: 'error', error: (error as Error).message };
 			}
-			if (attempt >= RECORDING_WAITS_MS.length) return { status: 'not_ready' };
-			await runtime.sleep(RECORDING_WAITS_MS[attempt]);
+			const wait = RECORDING_WAITS_MS[attempt];
+			if (wait === undefined || runtime.now() + wait >= deadline) return { status: 'not_ready' };
+			await runtime.sleep(wait);
 		}
 	}
 }

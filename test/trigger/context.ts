@@ -1,9 +1,17 @@
 import { mock } from 'jest-mock-extended';
-import { WebhookContext } from 'n8n-core';
+import {
+	DataDeduplicationService,
+	ExecutionLifecycleHooks,
+	WebhookContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
+	IExecuteFunctions,
 	INode,
+	INodeExecutionData,
+	INodeType,
 	INodeParameters,
 	INodeTypes,
 	IWebhookData,
@@ -11,10 +19,12 @@ import type {
 	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { NodeHelpers, Workflow } from 'n8n-workflow';
+import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { FormantAiTrigger } from '../../nodes/FormantAiTrigger/FormantAiTrigger.node';
+import { runtime } from '../../nodes/FormantAi/transport';
 import { TestCredentialsHelper } from '../harness/credentials';
+import { MemoryDedupe, SwitchableDedupe } from './dedupeStore';
 
 export const trigger = new FormantAiTrigger();
 
@@ -25,8 +35,12 @@ export interface WebhookOutcome {
 	status: number;
 	/** JSON the client sees. */
 	body: unknown;
-	/** Whether a workflow run starts. */
+	/** Whether the webhook half handed the event to n8n (an execution is created). */
+	executed: boolean;
+	/** Whether nodes after the trigger run: the execution's trigger output has items. */
 	started: boolean;
+	/** The trigger's output inside the execution. */
+	items: INodeExecutionData[];
 }
 
 export interface Delivery {
@@ -40,8 +54,11 @@ export interface MockOptions {
 	parameters?: INodeParameters;
 	/** The webhook secret credential's value; omit for no credential on the node. */
 	secret?: string;
-	staticData?: IDataObject;
-	mode?: 'trigger' | 'manual';
+	/** The clock for the replay window (default: just after the fixtures' event time). */
+	now?: number;
+	/** n8n's database-backed dedupe store, shared by the calls of one test. */
+	seen?: MemoryDedupe;
+	mode?: 'webhook' | 'manual';
 	/** getCredentials throws (a credential deleted or not decryptable). */
 	credentialFails?: boolean;
 	/** The node as saved before the Authentication parameter existed (parameter absent). */
@@ -77,20 +94,33 @@ export function nodeWithDefaults(parameters: INodeParameters = {}, secret?: stri
 function outcome(
 	result: IWebhookResponseData,
 	sent: { status?: number; body?: unknown },
+	items: INodeExecutionData[],
 ): WebhookOutcome {
-	// As n8n does it: a run starts whenever workflowData holds items; with noWebhookResponse the
-	// node has answered the request itself.
-	const started = (result.workflowData?.[0]?.length ?? 0) > 0;
+	// As n8n does it: an execution is created whenever workflowData holds items, and n8n answers
+	// 200 once it exists unless the node answered itself.
+	const executed = (result.workflowData?.[0]?.length ?? 0) > 0;
+	const started = items.length > 0;
 	if (result.noWebhookResponse) {
-		return { result, status: sent.status ?? 200, body: sent.body, started };
+		return { result, status: sent.status ?? 200, body: sent.body, executed, started, items };
 	}
 	return {
 		result,
 		status: 200,
-		body: started ? { message: 'Workflow was started' } : result.webhookResponse,
+		body: executed ? N8N_STARTED_BODY : result.webhookResponse,
+		executed,
 		started,
+		items,
 	};
 }
+
+/**
+ * What n8n 2.41.1 answers once the execution is recorded, for a webhook description without
+ * response data (measured in e2e/examples.e2e.test.ts).
+ */
+export const N8N_STARTED_BODY = 'firstEntryJson';
+
+/** The fixtures' event time, plus a few seconds: deliveries are inside the replay window. */
+export const FIXTURE_NOW = Date.parse('2026-03-18T20:53:41.766Z') + 5_000;
 
 /**
  * A mocked IWebhookFunctions in the shape n8n core's TriggerHelpers uses: request and response
@@ -129,16 +159,14 @@ export async function callWebhook(
 		end: jest.fn(() => response),
 	};
 	const request = { method: 'POST', headers, rawBody: raw, body: delivery.body ?? {} };
-	const staticData = options.staticData ?? {};
 	const context = mock<IWebhookFunctions>({
 		getNode: () => node,
-		getMode: () => options.mode ?? 'trigger',
+		getMode: () => (options.mode === 'manual' ? 'manual' : 'webhook'),
 		getWebhookName: () => 'default',
 		getRequestObject: () => request as never,
 		getResponseObject: () => response as never,
 		getHeaderData: () => headers as never,
 		getBodyData: () => delivery.body ?? {},
-		getWorkflowStaticData: () => staticData,
 		getNodeParameter: ((name: string, fallback?: unknown) =>
 			node.parameters[name] ?? fallback) as IWebhookFunctions['getNodeParameter'],
 		getCredentials: (async (type: string) => {
@@ -152,47 +180,156 @@ export async function callWebhook(
 			throw new Error(`no ${type} credential in this test`);
 		}) as IWebhookFunctions['getCredentials'],
 	});
-	const result = (await trigger.webhook.call(context)) ?? {};
-	return outcome(result, sent);
+	const realNow = runtime.now;
+	runtime.now = () => options.now ?? FIXTURE_NOW;
+	let result: IWebhookResponseData;
+	try {
+		result = (await trigger.webhook.call(context)) ?? {};
+	} finally {
+		runtime.now = realNow;
+	}
+	const input = result.workflowData?.[0] ?? [];
+	if (input.length === 0) return outcome(result, sent, []);
+	const seen = options.seen ?? new MemoryDedupe();
+	const execute = mock<IExecuteFunctions>({
+		getNode: () => node,
+		getMode: () => options.mode ?? 'webhook',
+		getInputData: () => input,
+		getNodeParameter: ((name: string, _index: number, fallback?: unknown) =>
+			node.parameters[name] ?? fallback) as IExecuteFunctions['getNodeParameter'],
+	});
+	execute.helpers.checkProcessedAndRecord = async (items, _scope, opts) =>
+		await seen.checkProcessedAndRecord(
+			items,
+			'node',
+			{ node, workflow: { id: 'w', active: true } },
+			opts,
+		);
+	const [items] = await trigger.execute.call(execute);
+	return outcome(result, sent, items);
 }
 
+/** Stands for "the node after the trigger": it passes its input on, so its run data counts runs. */
+const sink: INodeType = {
+	description: {
+		displayName: 'Sink',
+		name: 'sink',
+		group: ['transform'],
+		version: 1,
+		description: 'Counts runs after the trigger',
+		defaults: { name: 'Sink' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	},
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	},
+};
+
 const nodeTypes: INodeTypes = {
-	getByName: () => trigger,
-	getByNameAndVersion: () => trigger,
+	getByName: (name: string) => (name === 'sink' ? sink : trigger),
+	getByNameAndVersion: (name: string) => (name === 'sink' ? sink : trigger),
 	getKnownTypes: () => ({}),
 };
+
+/** n8n-core's dedupe service is a process-wide singleton: every engine test talks to this one. */
+export const engineDedupe = new SwitchableDedupe();
+let dedupeReady: Promise<void> | undefined;
 
 export interface EngineOptions {
 	parameters?: INodeParameters;
 	secret?: string;
 	/** The FormantAI API credential (for Attach Recording). */
 	api?: ICredentialDataDecryptedObject;
-	/** Static data as persisted by n8n (a plain object); the workflow wraps it as n8n does. */
-	staticData?: IDataObject;
+	/** n8n's dedupe store for this workflow (default: a fresh one). */
+	seen?: MemoryDedupe;
+	/** 'manual' = "Listen for test event" in the editor. */
+	mode?: 'webhook' | 'manual';
 }
 
 /**
- * A workflow holding the trigger, and a function that runs one delivery through n8n-core's real
- * WebhookContext (real parameters, credentials, static data, httpRequestWithAuthentication and
- * prepareBinaryData), the way n8n's webhook server calls `webhook()`.
+ * A workflow `FormantAI Trigger → Sink`, and a function that runs one delivery as n8n does: the
+ * trigger's `webhook()` through n8n-core's real WebhookContext (parameters, credentials), then,
+ * when it hands over items, the execution through n8n-core's real WorkflowExecute (the trigger's
+ * `execute()` with the real dedupe helper, httpRequestWithAuthentication and prepareBinaryData).
  */
 export function engineTrigger(options: EngineOptions = {}) {
 	const node = nodeWithDefaults(options.parameters, options.secret);
 	if (options.api) {
 		node.credentials = { ...node.credentials, formantAiApi: { id: 'api', name: 'FormantAI API' } };
 	}
+	const sinkNode: INode = {
+		id: 'sink',
+		name: 'Sink',
+		type: 'sink',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: {},
+	};
+	const connections = {
+		[node.name]: { main: [[{ node: 'Sink', type: NodeConnectionTypes.Main, index: 0 }]] },
+	};
 	const workflow = new Workflow({
 		id: 'trigger-workflow',
 		name: 'Trigger test',
-		nodes: [node],
-		connections: {},
+		nodes: [node, sinkNode],
+		connections,
 		active: true,
 		nodeTypes,
-		staticData: options.staticData ?? {},
+		staticData: {},
 	});
 	const credentials: Record<string, ICredentialDataDecryptedObject> = {};
 	if (options.secret !== undefined) credentials.formantAiWebhookApi = { secret: options.secret };
 	if (options.api) credentials.formantAiApi = options.api;
+	const seen = options.seen ?? new MemoryDedupe();
+	const mode = options.mode ?? 'webhook';
+	let executions = 0;
+
+	const execute = async (input: INodeExecutionData[]): Promise<INodeExecutionData[]> => {
+		dedupeReady ??= DataDeduplicationService.init(engineDedupe);
+		await dedupeReady;
+		engineDedupe.target = seen;
+		const executionId = `exec-${++executions}`;
+		const additionalData = {} as IWorkflowExecuteAdditionalData;
+		Object.assign(additionalData, {
+			executionId,
+			credentialsHelper: new TestCredentialsHelper(credentials),
+			hooks: new ExecutionLifecycleHooks(mode, executionId, {
+				id: workflow.id,
+				name: workflow.name,
+				active: true,
+				activeVersionId: null,
+				isArchived: false,
+				createdAt: new Date(),
+				updatedAt: new Date(),
+				nodes: [node, sinkNode],
+				connections,
+			} as never),
+			webhookBaseUrl: 'http://127.0.0.1/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+			instanceBaseUrl: 'http://127.0.0.1/',
+			restApiUrl: 'http://127.0.0.1/rest',
+			encryptedRunnerIdentity: undefined,
+			currentNodeExecutionIndex: 0,
+			evalLlmMockHandler: undefined,
+			setExecutionStatus: () => {},
+			sendDataToUI: () => {},
+		});
+		const runData = createRunExecutionData({
+			executionData: {
+				nodeExecutionStack: [{ node, data: { main: [input] }, source: null }],
+			},
+		});
+		const run = await new WorkflowExecute(additionalData, mode, runData).processRunExecutionData(
+			workflow,
+		);
+		const error = run.data.resultData.error;
+		if (error) throw error;
+		return (run.data.resultData.runData.Sink?.[0]?.data?.main?.[0] ?? []) as INodeExecutionData[];
+	};
 
 	const run = async (delivery: Delivery): Promise<WebhookOutcome> => {
 		const raw = typeof delivery.raw === 'string' ? Buffer.from(delivery.raw, 'utf8') : delivery.raw;
@@ -248,17 +385,10 @@ export function engineTrigger(options: EngineOptions = {}) {
 			workflowId: workflow.id,
 			workflowExecuteAdditionalData: additionalData,
 		} as IWebhookData;
-		const context = new WebhookContext(
-			workflow,
-			node,
-			additionalData,
-			'webhook',
-			webhookData,
-			[],
-			null,
-		);
+		const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 		const result = (await trigger.webhook.call(context)) ?? {};
-		return outcome(result, sent);
+		const input = result.workflowData?.[0] ?? [];
+		return outcome(result, sent, input.length > 0 ? await execute(input) : []);
 	};
-	return { run, workflow, node };
+	return { run, workflow, node, seen };
 }

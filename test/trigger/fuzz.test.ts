@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { EVENT_TYPES } from '../../nodes/FormantAiTrigger/event';
 import { callWebhook } from './context';
+import { MemoryDedupe } from './dedupeStore';
 import { completedEvent, outcomeEvent, prng, SECRET, sign } from './fixtures';
 
 const RUNS = 3000;
@@ -86,16 +87,17 @@ function makeCase(random: () => number, i: number) {
 describe('fuzz: thousands of random bodies and headers (seeded)', () => {
 	it('never throws, never answers 5xx, never starts without a valid signature when a secret is set', async () => {
 		const random = prng(0xf0a2a1);
-		const staticData: IDataObject = {};
+		const seen = new MemoryDedupe();
 		let startedCount = 0;
 		for (let i = 0; i < RUNS; i++) {
 			const c = makeCase(random, i);
 			const withSecret = random() < 0.8;
-			const parameters =
+			const options =
 				random() < 0.3 ? { simplify: false, filters: { finalAttemptOnly: true } } : {};
+			const parameters = withSecret ? options : { ...options, authentication: 'none' };
 			const out = await callWebhook(
 				{ raw: c.raw, headers: c.headers },
-				{ secret: withSecret ? SECRET : undefined, staticData, parameters },
+				{ secret: withSecret ? SECRET : undefined, seen, parameters },
 			);
 			expect(out.status).toBeLessThan(500);
 			expect([200, 400, 401, 413]).toContain(out.status);

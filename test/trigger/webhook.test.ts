@@ -2,13 +2,15 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { EVENT_TYPES } from '../../nodes/FormantAiTrigger/event';
 import { SEEN_CAPACITY } from '../../nodes/FormantAiTrigger/dedupe';
-import { callWebhook } from './context';
+import { callWebhook, FIXTURE_NOW, N8N_STARTED_BODY } from './context';
+import { MemoryDedupe } from './dedupeStore';
 import { completedEvent, delivery, outcomeEvent, SECRET, sign } from './fixtures';
 
 const UNSIGNED = { authentication: 'none' };
+const FIXTURE_TIME = completedEvent().timestamp;
 
 function firstItem(outcome: Awaited<ReturnType<typeof callWebhook>>): IDataObject {
-	return outcome.result.workflowData![0][0].json;
+	return outcome.items[0].json;
 }
 
 describe('FormantAI Trigger webhook (mocked context)', () => {
@@ -17,9 +19,9 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			const out = await callWebhook(delivery(completedEvent()), { secret: SECRET });
 			expect(out.started).toBe(true);
 			expect(out.status).toBe(200);
-			// Answered by the node itself, before the run starts (so n8n saves the seen ids).
-			expect(out.result.noWebhookResponse).toBe(true);
-			expect(out.body).toEqual({ received: true, started: true });
+			// Answered by n8n once the execution exists, never by the node before it.
+			expect(out.result.noWebhookResponse).toBeUndefined();
+			expect(out.body).toEqual(N8N_STARTED_BODY);
 			expect(firstItem(out)).toMatchObject({
 				event_id: 'evt_1c58c5d8c55a',
 				signature_verified: true,
@@ -247,9 +249,12 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 		});
 
 		it('tolerates events whose data, results and retry are missing or null', async () => {
-			const out = await callWebhook(delivery({ event_id: 'evt_bare', event_type: 'call.failed' }), {
-				secret: SECRET,
-			});
+			const out = await callWebhook(
+				delivery({ event_id: 'evt_bare', event_type: 'call.failed', timestamp: FIXTURE_TIME }),
+				{
+					secret: SECRET,
+				},
+			);
 			expect(out.started).toBe(true);
 			expect(firstItem(out)).toMatchObject({
 				event_id: 'evt_bare',
@@ -260,6 +265,7 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			const nulls = await callWebhook(
 				delivery({
 					event_id: 'evt_nulls',
+					timestamp: FIXTURE_TIME,
 					event_type: 'call.failed',
 					data: { call: null, results: null, retry: null },
 				}),
@@ -269,107 +275,164 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 		});
 	});
 
-	describe('dedupe', () => {
-		it('starts once for the same event_id delivered again, answering the copy with 200', async () => {
-			const staticData: IDataObject = {};
+	describe("dedupe (inside the execution, in n8n's database-backed store)", () => {
+		const busy = (id: string) => delivery(outcomeEvent('call.busy', id), null);
+
+		it('a copy of an accepted event is answered as any delivery, and nothing after the trigger runs', async () => {
+			const seen = new MemoryDedupe();
 			const d = delivery(completedEvent());
-			const first = await callWebhook(d, { secret: SECRET, staticData });
-			const second = await callWebhook(d, { secret: SECRET, staticData });
-			expect(first.started).toBe(true);
-			expect(second).toMatchObject({ status: 200, started: false, body: { reason: 'duplicate' } });
+			const first = await callWebhook(d, { secret: SECRET, seen });
+			const second = await callWebhook(d, { secret: SECRET, seen });
+			expect(first).toMatchObject({ status: 200, executed: true, started: true });
+			expect(first.body).toEqual(N8N_STARTED_BODY);
+			// The webhook half keeps no memory: n8n answers once the execution exists, and the
+			// execution's trigger step outputs no items for the copy.
+			expect(second).toMatchObject({ status: 200, executed: true, started: false, items: [] });
+			expect(first.result.noWebhookResponse).toBeUndefined();
 		});
 
-		it('keeps what it remembers in the static data as plain JSON (it survives a restart)', async () => {
-			const staticData: IDataObject = {};
-			await callWebhook(delivery(completedEvent()), { secret: SECRET, staticData });
-			const restored = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-			const again = await callWebhook(delivery(completedEvent()), {
-				secret: SECRET,
-				staticData: restored,
-			});
-			expect(again.started).toBe(false);
+		it('writes nothing to the workflow static data', async () => {
+			const out = await callWebhook(delivery(completedEvent()), { secret: SECRET });
+			expect(out.result.workflowData).toEqual([[{ json: completedEvent() }]]);
 		});
 
-		it('does not remember forged, malformed, unselected or filtered-out deliveries', async () => {
-			const staticData: IDataObject = {};
+		it('does not remember forged, malformed, unselected, stale or filtered-out deliveries', async () => {
+			const seen = new MemoryDedupe();
 			const forged = delivery(completedEvent());
 			forged.headers['x-formantai-signature'] = sign(forged.raw, 'attacker');
-			await callWebhook(forged, { secret: SECRET, staticData });
+			await callWebhook(forged, { secret: SECRET, seen });
 			await callWebhook(delivery(completedEvent()), {
 				secret: SECRET,
-				staticData,
+				seen,
 				parameters: { filters: { agentIds: '1' } },
 			});
 			await callWebhook(delivery(completedEvent()), {
 				secret: SECRET,
-				staticData,
+				seen,
 				parameters: { events: ['call.busy'] },
 			});
-			expect(staticData.seenEvents).toBeUndefined();
-			// So the genuine delivery still starts the workflow.
+			await callWebhook(delivery(completedEvent()), {
+				secret: SECRET,
+				seen,
+				now: FIXTURE_NOW + 3_600_000,
+			});
+			expect(seen.lists.size).toBe(0);
 			expect(
-				(await callWebhook(delivery(completedEvent()), { secret: SECRET, staticData })).started,
+				(await callWebhook(delivery(completedEvent()), { secret: SECRET, seen })).started,
 			).toBe(true);
 		});
 
 		it('a forged copy of an accepted event_id is refused (401), not acknowledged', async () => {
-			const staticData: IDataObject = {};
-			await callWebhook(delivery(completedEvent()), { secret: SECRET, staticData });
+			const seen = new MemoryDedupe();
+			await callWebhook(delivery(completedEvent()), { secret: SECRET, seen });
 			const forged = delivery(completedEvent());
 			forged.headers['x-formantai-signature'] = sign(forged.raw, 'attacker');
-			expect((await callWebhook(forged, { secret: SECRET, staticData })).status).toBe(401);
+			expect((await callWebhook(forged, { secret: SECRET, seen })).status).toBe(401);
 		});
 
-		it('remembers at most the capacity (plus bulk-pruning slack), forgetting the oldest first', async () => {
-			const staticData: IDataObject = {};
-			const total = SEEN_CAPACITY + 600;
+		it('remembers at most SEEN_CAPACITY events, forgetting the oldest first', async () => {
+			const seen = new MemoryDedupe();
+			const total = SEEN_CAPACITY + 50;
 			for (let i = 0; i < total; i++) {
-				await callWebhook(delivery(outcomeEvent('call.busy', `evt_${i}`), null), {
-					staticData,
-					parameters: UNSIGNED,
-				});
+				await callWebhook(busy(`evt_${i}`), { seen, parameters: UNSIGNED });
 			}
-			const store = staticData.seenEvents as { ids: IDataObject; order: string[] };
-			expect(store.order.length).toBeLessThanOrEqual(SEEN_CAPACITY + 500);
-			expect(Object.keys(store.ids)).toHaveLength(store.order.length);
-			expect(store.order[store.order.length - 1]).toBe(`evt_${total - 1}`);
-			// The newest are still caught; the oldest were forgotten.
+			expect([...seen.lists.values()][0]).toHaveLength(SEEN_CAPACITY);
 			expect(
-				(
-					await callWebhook(delivery(outcomeEvent('call.busy', `evt_${total - 1}`), null), {
-						staticData,
-						parameters: UNSIGNED,
-					})
-				).started,
+				(await callWebhook(busy(`evt_${total - 1}`), { seen, parameters: UNSIGNED })).started,
 			).toBe(false);
-			expect(
-				(
-					await callWebhook(delivery(outcomeEvent('call.busy', 'evt_0'), null), {
-						staticData,
-						parameters: UNSIGNED,
-					})
-				).started,
-			).toBe(true);
+			expect((await callWebhook(busy('evt_0'), { seen, parameters: UNSIGNED })).started).toBe(true);
 		});
 
 		it('treats odd IDs (__proto__, numbers-as-text) as ordinary IDs', async () => {
-			const staticData: IDataObject = {};
+			const seen = new MemoryDedupe();
 			for (const id of ['__proto__', 'constructor', '123', 'hasOwnProperty']) {
-				const d = delivery(outcomeEvent('call.busy', id), null);
-				expect((await callWebhook(d, { staticData, parameters: UNSIGNED })).started).toBe(true);
-				expect((await callWebhook(d, { staticData, parameters: UNSIGNED })).started).toBe(false);
+				expect((await callWebhook(busy(id), { seen, parameters: UNSIGNED })).started).toBe(true);
+				expect((await callWebhook(busy(id), { seen, parameters: UNSIGNED })).started).toBe(false);
 			}
 			expect(({} as IDataObject).polluted).toBeUndefined();
 		});
 
-		it('repairs a static data store that is not in the expected shape', async () => {
-			const staticData: IDataObject = { seenEvents: 'garbage' };
+		it('in one process, claims take turns: 50 concurrent copies and originals run each event once', async () => {
+			const seen = new MemoryDedupe();
+			// Every claim yields between its read and its write, as a database round trip does.
+			seen.pause = async () => {
+				for (let i = 0; i < 5; i++) await Promise.resolve();
+			};
+			const ids = Array.from({ length: 25 }, (_, i) => `evt_c${i}`);
+			const outs = await Promise.all(
+				[...ids, ...ids].map(
+					async (id) => await callWebhook(busy(id), { seen, parameters: UNSIGNED }),
+				),
+			);
+			expect(outs.filter((o) => o.started)).toHaveLength(25);
+			expect(new Set(outs.filter((o) => o.started).map((o) => o.items[0].json.event_id)).size).toBe(
+				25,
+			);
+		});
+
+		it('in manual mode ("Listen for test event") always shows the event, and remembers nothing', async () => {
+			const seen = new MemoryDedupe();
+			const d = delivery(completedEvent());
+			await callWebhook(d, { secret: SECRET, seen });
+			const test = await callWebhook(d, { secret: SECRET, seen, mode: 'manual' });
+			expect(test.started).toBe(true);
+			expect(test.items[0].json.event_id).toBe('evt_1c58c5d8c55a');
+			const fresh = new MemoryDedupe();
+			await callWebhook(d, { secret: SECRET, seen: fresh, mode: 'manual' });
+			expect(fresh.lists.size).toBe(0);
+		});
+	});
+
+	describe('replay window', () => {
+		it('refuses a correctly signed delivery whose timestamp is older than the window (400), starting nothing', async () => {
+			const out = await callWebhook(delivery(completedEvent()), {
+				secret: SECRET,
+				now: FIXTURE_NOW + 601_000,
+			});
+			expect(out).toMatchObject({ status: 400, executed: false });
+			expect(out.body).toMatchObject({ error: 'outside_replay_window' });
+			expect(JSON.stringify(out.body)).toContain('606 s old, outside the 600 s replay window');
+		});
+
+		it("accepts FormantAI's last retry (about 340 s after the event) with the default window", async () => {
+			const out = await callWebhook(delivery(completedEvent()), {
+				secret: SECRET,
+				now: FIXTURE_NOW + 340_000,
+			});
+			expect(out.started).toBe(true);
+		});
+
+		it('refuses a timestamp too far in the future, and one that is missing or invalid', async () => {
+			const future = await callWebhook(delivery(completedEvent()), {
+				secret: SECRET,
+				now: FIXTURE_NOW - 700_000,
+			});
+			expect(JSON.stringify(future.body)).toContain('in the future');
+			for (const timestamp of [undefined, 'yesterday', 12]) {
+				const out = await callWebhook(delivery(completedEvent({ timestamp })), { secret: SECRET });
+				expect(out.status).toBe(400);
+				expect(JSON.stringify(out.body)).toContain('no valid timestamp');
+			}
+		});
+
+		it('is configurable, and 0 turns it off', async () => {
+			const late = { secret: SECRET, now: FIXTURE_NOW + 3_600_000 };
 			expect(
-				(await callWebhook(delivery(completedEvent()), { secret: SECRET, staticData })).started,
+				(
+					await callWebhook(delivery(completedEvent()), {
+						...late,
+						parameters: { replayWindow: 7200 },
+					})
+				).started,
 			).toBe(true);
 			expect(
-				(await callWebhook(delivery(completedEvent()), { secret: SECRET, staticData })).started,
-			).toBe(false);
+				(
+					await callWebhook(delivery(completedEvent({ timestamp: undefined })), {
+						...late,
+						parameters: { replayWindow: 0 },
+					})
+				).started,
+			).toBe(true);
 		});
 	});
 
@@ -406,7 +469,12 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			expect(
 				(
 					await run(
-						{ event_id: 'f3', event_type: 'call.busy', data: { call: {} } },
+						{
+							event_id: 'f3',
+							event_type: 'call.busy',
+							timestamp: FIXTURE_TIME,
+							data: { call: {} },
+						},
 						{ finalAttemptOnly: true },
 					)
 				).started,
@@ -453,13 +521,13 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 		});
 
 		it('a filtered-out event starts the workflow if redelivered after the filter was widened', async () => {
-			const staticData: IDataObject = {};
+			const seen = new MemoryDedupe();
 			const d = delivery(outcomeEvent('call.busy', 'w1', { agentId: 5 }));
 			expect(
 				(
 					await callWebhook(d, {
 						secret: SECRET,
-						staticData,
+						seen,
 						parameters: { filters: { agentIds: '497' } },
 					})
 				).started,
@@ -468,7 +536,7 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 				(
 					await callWebhook(d, {
 						secret: SECRET,
-						staticData,
+						seen,
 						parameters: { filters: { agentIds: '497, 5' } },
 					})
 				).started,
@@ -479,8 +547,7 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 	describe('output', () => {
 		it('simplify (default): one flat item with results, parameters, retry info and transcript turns', async () => {
 			const out = await callWebhook(delivery(completedEvent()), { secret: SECRET });
-			expect(out.result.workflowData).toHaveLength(1);
-			expect(out.result.workflowData![0]).toHaveLength(1);
+			expect(out.items).toHaveLength(1);
 			expect(firstItem(out)).toEqual({
 				event_id: 'evt_1c58c5d8c55a',
 				event_type: 'call.completed',

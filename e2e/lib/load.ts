@@ -1,0 +1,314 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- e2e load driver on loopback, never shipped */
+import { createHmac, randomUUID } from 'crypto';
+import { request } from 'http';
+
+import type { IConnections, INode } from 'n8n-workflow';
+
+import type { WorkflowImport } from './cli';
+import { EXAMPLE_CREDENTIALS } from './examples';
+
+/**
+ * The load of issue 11: N distinct signed `call.busy` events, R byte-identical re-sends (each sent
+ * only after its original was answered 2xx), F forged and U unsigned deliveries, `inFlight` at a
+ * time, spread round-robin over the given webhook URLs. A genuine delivery answered with an error
+ * is sent again, as FormantAI does, up to 3 attempts.
+ */
+export interface LoadOptions {
+	urls: string[];
+	secret: string;
+	events: number;
+	resends: number;
+	forged: number;
+	unsigned: number;
+	inFlight: number;
+	/** Prefix of the event ids, so runs never collide. */
+	prefix: string;
+}
+
+export interface LoadResult {
+	eventIds: string[];
+	/** Answers to genuine deliveries (originals, re-sends and their retries) by status. */
+	genuineStatuses: Record<number, number>;
+	/** Genuine deliveries answered other than 2xx (each was re-sent). */
+	genuineNon2xx: number;
+	/** Genuine deliveries still not accepted after 3 attempts. */
+	gaveUp: number;
+	forgedStatuses: Record<number, number>;
+	unsignedStatuses: Record<number, number>;
+	/** 2xx answers to genuine deliveries: each is an execution n8n recorded. */
+	accepted: number;
+	sendStartedAt: number;
+	sendEndedAt: number;
+	latenciesMs: number[];
+}
+
+interface Answer {
+	status: number;
+	ms: number;
+}
+
+function post(url: string, body: Buffer, headers: Record<string, string>): Promise<Answer> {
+	const started = Date.now();
+	return new Promise<Answer>((resolve) => {
+		const req = request(
+			url,
+			{
+				method: 'POST',
+				headers: {
+					'content-type': 'application/json',
+					'content-length': String(body.length),
+					...headers,
+				},
+				timeout: 60_000,
+				agent: false,
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Date.now() - started }));
+				res.on('error', () => resolve({ status: 0, ms: Date.now() - started }));
+			},
+		);
+		req.on('timeout', () => req.destroy(new Error('timeout')));
+		req.on('error', () => resolve({ status: 0, ms: Date.now() - started }));
+		req.end(body);
+	});
+}
+
+/** Retry delays after a failed attempt, 3 attempts in all (FormantAI: 30 s and 300 s; the second shortened). */
+const RETRY_DELAYS_MS = [30_000, 60_000];
+
+export function signBody(raw: Buffer, secret: string): string {
+	return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+}
+
+export function busyEvent(eventId: string, at = new Date()): Buffer {
+	return Buffer.from(
+		JSON.stringify({
+			event_id: eventId,
+			event_type: 'call.busy',
+			timestamp: at.toISOString(),
+			data: {
+				call: {
+					agent_id: 123,
+					conversation_id: `${eventId}-conv`,
+					status: 'busy',
+					to_phone: '+919845000000',
+					recording_url: null,
+					call_parameters: { lead_id: eventId },
+				},
+				results: {},
+				retry: { attempt_number: 1, max_attempts: 1, is_final_attempt: true, next_retry_at: null },
+			},
+		}),
+	);
+}
+
+const bump = (counts: Record<number, number>, status: number): void => {
+	counts[status] = (counts[status] ?? 0) + 1;
+};
+
+export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
+	const eventIds = Array.from(
+		{ length: options.events },
+		(_, i) => `${options.prefix}${String(i).padStart(5, '0')}`,
+	);
+	const resendEvery = options.resends > 0 ? Math.floor(options.events / options.resends) : 0;
+	const result: LoadResult = {
+		eventIds,
+		genuineStatuses: {},
+		genuineNon2xx: 0,
+		gaveUp: 0,
+		forgedStatuses: {},
+		unsignedStatuses: {},
+		accepted: 0,
+		sendStartedAt: Date.now(),
+		sendEndedAt: 0,
+		latenciesMs: [],
+	};
+	type Job = () => Promise<void>;
+	const queue: Job[] = [];
+	let next = 0;
+	const url = (): string => options.urls[next++ % options.urls.length];
+
+	let waitingRetries = 0;
+	const genuine =
+		(raw: Buffer, eventId: string, then?: () => void, attempt = 1): Job =>
+		async () => {
+			const headers = {
+				'x-formantai-event-id': eventId,
+				'x-formantai-event-type': 'call.busy',
+				'x-formantai-signature': signBody(raw, options.secret),
+			};
+			const answer = await post(url(), raw, headers);
+			bump(result.genuineStatuses, answer.status);
+			result.latenciesMs.push(answer.ms);
+			if (answer.status >= 200 && answer.status < 300) {
+				result.accepted++;
+				then?.();
+				return;
+			}
+			result.genuineNon2xx++;
+			if (attempt >= RETRY_DELAYS_MS.length + 1) {
+				result.gaveUp++;
+				return;
+			}
+			// As FormantAI: the same bytes again after its retry delay, without holding a slot meanwhile.
+			waitingRetries++;
+			setTimeout(
+				() => {
+					waitingRetries--;
+					queue.push(genuine(raw, eventId, then, attempt + 1));
+				},
+				RETRY_DELAYS_MS[attempt - 1],
+			).unref();
+		};
+
+	for (const [index, eventId] of eventIds.entries()) {
+		const raw = busyEvent(eventId);
+		const resend =
+			resendEvery > 0 && index % resendEvery === 0 && index / resendEvery < options.resends;
+		queue.push(genuine(raw, eventId, resend ? () => queue.push(genuine(raw, eventId)) : undefined));
+	}
+	const spread = (job: Job, i: number, of: number): void => {
+		queue.splice(Math.floor(((i + 0.5) * queue.length) / Math.max(1, of)), 0, job);
+	};
+	for (let i = 0; i < options.forged; i++) {
+		const raw = busyEvent(`${options.prefix}forged${i}`);
+		spread(
+			async () => {
+				const answer = await post(url(), raw, {
+					'x-formantai-signature': signBody(raw, 'not-the-secret'),
+				});
+				bump(result.forgedStatuses, answer.status);
+			},
+			i,
+			options.forged,
+		);
+	}
+	for (let i = 0; i < options.unsigned; i++) {
+		const raw = busyEvent(`${options.prefix}unsigned${i}`);
+		spread(
+			async () => {
+				const answer = await post(url(), raw, {});
+				bump(result.unsignedStatuses, answer.status);
+			},
+			i,
+			options.unsigned,
+		);
+	}
+	const worker = async (): Promise<void> => {
+		for (;;) {
+			const job = queue.shift();
+			if (!job) return;
+			await job();
+		}
+	};
+	// A job may queue its re-send (or a retry) later: keep draining until nothing is left to come.
+	do {
+		await Promise.all(Array.from({ length: options.inFlight }, async () => await worker()));
+		if (queue.length === 0 && waitingRetries > 0)
+			await new Promise((resolve) => setTimeout(resolve, 200));
+	} while (queue.length > 0 || waitingRetries > 0);
+	result.sendEndedAt = Date.now();
+	return result;
+}
+
+export function percentile(values: number[], p: number): number {
+	if (values.length === 0) return 0;
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** FormantAI Trigger (example credential, default options) → HTTP Request POSTing event_id to `receiverUrl`. */
+export function loadWorkflow(receiverUrl: string, id: string): WorkflowImport & { id: string } {
+	const trigger: INode = {
+		id: randomUUID(),
+		name: 'FormantAI Trigger',
+		type: 'n8n-nodes-formantai.formantAiTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: {},
+		credentials: {
+			formantAiWebhookApi: {
+				id: EXAMPLE_CREDENTIALS.webhook.id,
+				name: EXAMPLE_CREDENTIALS.webhook.name,
+			},
+		},
+	};
+	const receiver: INode = {
+		id: randomUUID(),
+		name: 'Count run',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [220, 0],
+		parameters: {
+			method: 'POST',
+			url: receiverUrl,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify({ event_id: $json.event_id }) }}',
+			options: {},
+		},
+	};
+	const connections: IConnections = {
+		'FormantAI Trigger': { main: [[{ node: 'Count run', type: 'main', index: 0 }]] },
+	};
+	return {
+		id,
+		name: `Load ${id}`,
+		nodes: [trigger, receiver],
+		connections,
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+export interface LoadFigures {
+	mode: string;
+	events: number;
+	/** POSTs that reached the node after the trigger. */
+	runs: number;
+	distinctRuns: number;
+	duplicates: number;
+	lost: number;
+	genuineNon2xx: number;
+	genuineStatuses: Record<number, number>;
+	forged401: number;
+	unsigned401: number;
+	executions: number;
+	eventsPerSecondToFinished: number;
+	p50Ms: number;
+	p99Ms: number;
+}
+
+/** Counts what reached the node after the trigger (one POST per run to `received`). */
+export function figures(
+	mode: string,
+	load: LoadResult,
+	receivedEventIds: string[],
+	executions: number,
+	lastFinishedAt: number,
+): LoadFigures {
+	const expected = new Set(load.eventIds);
+	const perEvent = new Map<string, number>();
+	for (const id of receivedEventIds) perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
+	const distinct = [...perEvent.keys()].filter((id) => expected.has(id)).length;
+	return {
+		mode,
+		events: load.eventIds.length,
+		runs: receivedEventIds.length,
+		distinctRuns: distinct,
+		duplicates: receivedEventIds.length - perEvent.size,
+		lost: load.eventIds.length - distinct,
+		genuineNon2xx: load.genuineNon2xx,
+		genuineStatuses: load.genuineStatuses,
+		forged401: load.forgedStatuses[401] ?? 0,
+		unsigned401: load.unsignedStatuses[401] ?? 0,
+		executions,
+		eventsPerSecondToFinished: Number(
+			(load.eventIds.length / ((lastFinishedAt - load.sendStartedAt) / 1000)).toFixed(1),
+		),
+		p50Ms: percentile(load.latenciesMs, 50),
+		p99Ms: percentile(load.latenciesMs, 99),
+	};
+}
