@@ -235,6 +235,7 @@ export interface ResolvedOptions {
 	callDurationMs: number;
 	recordingDelayMs: number;
 	recordingBytes: number;
+	maxBodyBytes: number;
 	transcriptionDelayMs: number;
 	maxConcurrentCalls: number;
 	perNumberLimit: { max: number; windowMs: number } | false;
