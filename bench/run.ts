@@ -51,6 +51,15 @@ const benches: Bench[] = [
 		},
 	},
 	{
+		name: 'upload',
+		describe:
+			'Transcription → Create, 500 MB recording in filesystem binary mode: peak RSS growth vs. a plain stream-upload',
+		run: async () => {
+			const { upload } = await import('./upload');
+			return await upload(REPEAT);
+		},
+	},
+	{
 		name: 'trigger',
 		describe: 'FormantAI Trigger webhook(): signature, dedupe, Simplify; 10,000 events',
 		run: async () => {
