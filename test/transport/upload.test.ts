@@ -141,6 +141,17 @@ describe('A streamed upload is never sent twice', () => {
 		},
 	);
 
+	it('a redirect is not followed (following it would re-send the file, and keep a copy to do so)', async () => {
+		server.on('POST /v1/transcription/jobs', () => ({
+			status: 307,
+			headers: { Location: '/v1/elsewhere' },
+		}));
+		server.on('POST /v1/elsewhere', () => ({ body: JOB }));
+		const result = await transcribe('filesystem');
+		expect(result.error?.message).toContain('HTTP 307');
+		expect(server.requests.map((r) => r.path)).toEqual(['/v1/transcription/jobs']);
+	});
+
 	it('the transport’s own retry policy does not resend an upload it was not told about', async () => {
 		server.on('POST /v1/batch-call', () => ({
 			status: 429,

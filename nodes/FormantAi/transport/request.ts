@@ -315,6 +315,8 @@ export async function formantAiRequestFull<T = IDataObject>(
 			timeout: request.timeoutMs ?? runtime.requestTimeoutMs,
 		};
 		if (request.response === 'stream') options.encoding = 'stream';
+		// An upload is sent once: a client that follows redirects keeps every byte sent to replay it.
+		if (isForm) options.disableFollowRedirect = true;
 
 		let failure: FailureInfo;
 		try {
