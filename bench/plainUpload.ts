@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmarks drive a local server, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- benchmarks drive a local server, never shipped */
 import { randomBytes } from 'crypto';
 import * as http from 'http';
 import type { Readable } from 'stream';

@@ -60,6 +60,15 @@ const benches: Bench[] = [
 		},
 	},
 	{
+		name: 'campaign',
+		describe:
+			'Batch → Create, 100,000 rows: from a ~10 MB CSV file (filesystem mode) and from 10k/50k/100k input items',
+		run: async () => {
+			const { campaign } = await import('./campaign');
+			return await campaign(REPEAT);
+		},
+	},
+	{
 		name: 'trigger',
 		describe: 'FormantAI Trigger webhook(): signature, dedupe, Simplify; 10,000 events',
 		run: async () => {
