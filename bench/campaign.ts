@@ -1,17 +1,19 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- benchmarks drive a local server and measure the process, and start their own helper processes (fixed scripts, no user input), never shipped */
-import { fork } from 'child_process';
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmarks drive a local server and measure the process, never shipped */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { campaignCsv } from './campaignData';
-import type { CampaignMode, CampaignReport } from './campaignWorker';
+import type { CampaignMode } from './campaignWorker';
 import { list, MB, median, round, type Result } from './lib';
+import { forkMeasured, type MeasuredReport } from './measured';
 import { startSim, type SimHandle } from './sim';
 
 // BENCH_CAMPAIGN_ROWS makes a smaller campaign (a quick check of the bench itself).
 const ROWS = Number(process.env.BENCH_CAMPAIGN_ROWS ?? 100_000);
 const ITEM_SIZES = [ROWS / 10, ROWS / 2, ROWS];
+
+type Run = MeasuredReport<number | undefined> & { received: number };
 
 async function measureOnce(
 	sim: SimHandle,
@@ -19,38 +21,23 @@ async function measureOnce(
 	rows: number,
 	files: { big: string; small: string },
 	work: string,
-): Promise<CampaignReport & { received: number }> {
+): Promise<Run> {
 	mkdirSync(work, { recursive: true });
-	const worker = fork(join(__dirname, 'campaignWorker.js'), [], {
-		execArgv: ['--expose-gc'],
-		env: {
-			...process.env,
-			TMPDIR: work,
-			BENCH_MODE: mode,
-			BENCH_ROWS: String(rows),
-			BENCH_URL: sim.url,
-			BENCH_KEY: sim.apiKey,
-			BENCH_FILE: files.big,
-			BENCH_SMALL_FILE: files.small,
-		},
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
 	try {
-		const report = await new Promise<CampaignReport>((resolve, reject) => {
-			worker.on(
-				'message',
-				(message: { warmed?: boolean; report?: CampaignReport; error?: string }) => {
-					if (message.warmed) void sim.reset().then(() => worker.send({ go: true }));
-					else if (message.report) resolve(message.report);
-					else if (message.error) reject(new Error(message.error));
-				},
-			);
-			worker.on('exit', (code) => reject(new Error(`campaign worker exited (${code})`)));
-		});
-		await new Promise<void>((resolve) => {
-			if (worker.exitCode !== null) resolve();
-			else worker.once('exit', () => resolve());
-		});
+		const report = await forkMeasured<number | undefined>(
+			'campaignWorker.js',
+			{
+				TMPDIR: work,
+				BENCH_MODE: mode,
+				BENCH_ROWS: String(rows),
+				BENCH_URL: sim.url,
+				BENCH_KEY: sim.apiKey,
+				BENCH_FILE: files.big,
+				BENCH_SMALL_FILE: files.small,
+			},
+			// The warm-up's campaign goes, so only the measured upload is in the simulator.
+			async () => await sim.reset(),
+		);
 		const sizes = (await sim.summary()).uploadSizes;
 		return { ...report, received: sizes[sizes.length - 1] ?? 0 };
 	} finally {
@@ -59,11 +46,11 @@ async function measureOnce(
 	}
 }
 
-type Runs = Array<CampaignReport & { received: number }>;
+type Runs = Run[];
 const growthOf = (r: Runs) => r.map((x) => (x.peak - x.rssBefore) / MB);
-const timeOf = (r: Runs, own = false) => r.map((x) => (own ? (x.nodeMs ?? x.ms) : x.ms));
+const timeOf = (r: Runs, own = false) => r.map((x) => (own ? (x.value ?? x.ms) : x.ms));
 const describe = (name: string, r: Runs) =>
-	`${name}: wall ${list(timeOf(r))} ms${r[0].nodeMs !== undefined ? ` (node's own ${list(timeOf(r, true))} ms)` : ''}, peak RSS growth ${list(growthOf(r), 1)} MB (V8 heap +${list(
+	`${name}: wall ${list(timeOf(r))} ms${r[0].value !== undefined ? ` (node's own ${list(timeOf(r, true))} ms)` : ''}, peak RSS growth ${list(growthOf(r), 1)} MB (V8 heap +${list(
 		r.map((x) => (x.atPeak.heapUsed - x.before.heapUsed) / MB),
 		1,
 	)} MB at the peak), uploaded ${r[0].received} bytes`;

@@ -1,20 +1,18 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmarks drive a local server and measure the process, never shipped */
 import './env';
 
-import { Container } from '@n8n/di';
 import { parse } from 'csv-parse/sync';
-import { createReadStream, readFileSync, statSync } from 'fs';
-import { BinaryDataService } from 'n8n-core';
-import type { IBinaryData, IDataObject } from 'n8n-workflow';
+import { readFileSync, statSync } from 'fs';
+import type { IDataObject } from 'n8n-workflow';
 
 import { apiCredential, runNode, type InputItem } from '../test/harness';
 import { campaignRow, CSV_COLUMNS, csvQuote } from './campaignData';
-import { gc, rssSampler } from './lib';
+import { measureWhenTold, storeFile } from './measured';
 import { plainUpload } from './plainUpload';
 
 /**
  * One campaign upload in a fresh process (so its RSS is its own): a warm-up with a small
- * campaign, then — when the parent says go — the measured one, RSS sampled every 1 ms.
+ * campaign, then the measured one (see measured.ts).
  *  - file-node: Batch → Create from a CSV file stored in n8n's filesystem binary mode;
  *  - file-baseline: the same file parsed with csv-parse (every row checked for a phone) and
  *    uploaded with plain `http`;
@@ -23,19 +21,6 @@ import { plainUpload } from './plainUpload';
  */
 export type CampaignMode = 'file-node' | 'file-baseline' | 'items-node' | 'items-baseline';
 
-export interface CampaignReport {
-	mode: CampaignMode;
-	rows: number;
-	rssBefore: number;
-	peak: number;
-	/** Wall time of the measured step. */
-	ms: number;
-	/** For the node: its own execution time as n8n recorded it (the input node left out). */
-	nodeMs?: number;
-	atPeak: NodeJS.MemoryUsage;
-	before: NodeJS.MemoryUsage;
-}
-
 const mode = process.env.BENCH_MODE as CampaignMode;
 const url = process.env.BENCH_URL ?? '';
 const apiKey = process.env.BENCH_KEY ?? '';
@@ -43,16 +28,6 @@ const rows = Number(process.env.BENCH_ROWS ?? 0);
 const WARM_ROWS = 1_000;
 const credentials = () => ({ formantAiApi: apiCredential(url, apiKey) });
 const common = { resource: 'batch', operation: 'create', campaignName: 'Bench', agentId: 123 };
-
-async function storeFile(path: string): Promise<IBinaryData & { id: string }> {
-	const stored = await Container.get(BinaryDataService).store(
-		{ type: 'execution', workflowId: 'bench', executionId: 'campaign' },
-		createReadStream(path),
-		{ data: '', fileName: 'contacts.csv', mimeType: 'text/csv' } as IBinaryData,
-	);
-	if (!stored.id?.startsWith('filesystem')) throw new Error(`not stored on disk: ${stored.id}`);
-	return stored as IBinaryData & { id: string };
-}
 
 async function node(parameters: IDataObject, input: InputItem[]): Promise<number> {
 	const result = await runNode({
@@ -98,6 +73,7 @@ function plainCsv(items: InputItem[]): string {
 const itemsOf = (n: number): InputItem[] =>
 	Array.from({ length: n }, (_, i) => ({ json: campaignRow(i) as unknown as IDataObject }));
 
+/** Warms up and returns the measured step (its value: the node's own time, when a node runs). */
 async function prepare(): Promise<() => Promise<number | undefined>> {
 	const file = process.env.BENCH_FILE ?? '';
 	const small = process.env.BENCH_SMALL_FILE ?? '';
@@ -114,7 +90,7 @@ async function prepare(): Promise<() => Promise<number | undefined>> {
 					},
 				},
 			]);
-			const stored = await storeFile(file);
+			const stored = await storeFile(file, 'contacts.csv', 'text/csv');
 			if (stored.bytes !== statSync(file).size) throw new Error('stored size differs');
 			return async () => await node(fromFile, [{ json: {}, binary: { data: stored } }]);
 		}
@@ -147,32 +123,4 @@ async function prepare(): Promise<() => Promise<number | undefined>> {
 	}
 }
 
-async function main(): Promise<void> {
-	const measured = await prepare();
-	process.send?.({ warmed: true });
-	await new Promise<void>((resolve) => process.once('message', () => resolve()));
-	gc();
-	const before = process.memoryUsage();
-	const sampler = rssSampler(1);
-	const started = performance.now();
-	const nodeMs = await measured();
-	const ms = performance.now() - started;
-	const peak = sampler.stop();
-	const report: CampaignReport = {
-		mode,
-		rows,
-		rssBefore: before.rss,
-		peak,
-		ms,
-		nodeMs,
-		atPeak: sampler.atPeak(),
-		before,
-	};
-	process.send?.({ report });
-	process.disconnect?.();
-}
-
-main().catch((error: Error) => {
-	process.send?.({ error: error.stack ?? error.message });
-	process.disconnect?.();
-});
+measureWhenTold(prepare);

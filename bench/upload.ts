@@ -1,5 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- benchmarks drive a local server and measure the process, and start their own helper processes (fixed scripts, no user input), never shipped */
-import { fork } from 'child_process';
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmarks drive a local server and measure the process, never shipped */
 import { randomBytes } from 'crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'fs';
 import { tmpdir } from 'os';
@@ -7,7 +6,8 @@ import { join } from 'path';
 
 import { list, MB, median, round, type Result } from './lib';
 import { startSim, type SimHandle } from './sim';
-import type { UploadMode, UploadReport } from './uploadWorker';
+import { forkMeasured, type MeasuredReport } from './measured';
+import type { UploadMode } from './uploadWorker';
 
 const BIG = Number(process.env.BENCH_UPLOAD_MB ?? 500) * MB;
 const SMALL = 256 * 1024;
@@ -25,36 +25,21 @@ function writeFile(path: string, bytes: number): void {
 	}
 }
 
+type UploadRun = MeasuredReport<void> & { received: number };
+
 async function measureOnce(
 	sim: SimHandle,
 	mode: UploadMode,
 	files: { big: string; small: string },
 	work: string,
-): Promise<UploadReport & { received: number }> {
-	const worker = fork(join(__dirname, 'uploadWorker.js'), [], {
-		execArgv: ['--expose-gc', ...(process.env.BENCH_WORKER_FLAGS ?? '').split(' ').filter(Boolean)],
-		env: {
-			...process.env,
-			TMPDIR: work,
-			BENCH_MODE: mode,
-			BENCH_URL: sim.url,
-			BENCH_KEY: sim.apiKey,
-			BENCH_FILE: files.big,
-			BENCH_SMALL_FILE: files.small,
-		},
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
-	const report = await new Promise<UploadReport>((resolve, reject) => {
-		worker.on('message', (message: { warmed?: boolean; report?: UploadReport; error?: string }) => {
-			if (message.warmed) worker.send({ go: true });
-			else if (message.report) resolve(message.report);
-			else if (message.error) reject(new Error(message.error));
-		});
-		worker.on('exit', (code) => reject(new Error(`upload worker exited (${code})`)));
-	});
-	await new Promise<void>((resolve) => {
-		if (worker.exitCode !== null) resolve();
-		else worker.once('exit', () => resolve());
+): Promise<UploadRun> {
+	const report = await forkMeasured<void>('uploadWorker.js', {
+		TMPDIR: work,
+		BENCH_MODE: mode,
+		BENCH_URL: sim.url,
+		BENCH_KEY: sim.apiKey,
+		BENCH_FILE: files.big,
+		BENCH_SMALL_FILE: files.small,
 	});
 	const sizes = (await sim.summary()).uploadSizes;
 	await sim.reset();
@@ -76,7 +61,7 @@ export async function upload(repeat: number): Promise<Result[]> {
 		writeFile(files.small, SMALL);
 		const runs = Math.max(3, Math.min(repeat, 3));
 		const modes: UploadMode[] = ['node-filesystem', 'plain-stream', 'plain-buffer'];
-		const reports: Record<string, Array<UploadReport & { received: number }>> = {};
+		const reports: Record<string, UploadRun[]> = {};
 		for (let i = 0; i < runs; i++) {
 			for (const mode of modes) {
 				mkdirSync(work, { recursive: true });
