@@ -3,6 +3,8 @@ import { randomBytes } from 'crypto';
 import * as http from 'http';
 import type { Readable } from 'stream';
 
+import { jsonAnswer } from './lib';
+
 export interface PlainFile {
 	field: string;
 	fileName: string;
@@ -42,19 +44,7 @@ export function plainUpload(
 					'Content-Length': String(length),
 				},
 			},
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					try {
-						resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
-					} catch (error) {
-						reject(error as Error);
-					}
-				});
-				res.on('error', reject);
-			},
+			jsonAnswer(resolve, reject),
 		);
 		req.on('error', reject);
 		req.write(head);
