@@ -68,7 +68,7 @@ export async function forkMeasured<T>(
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 	});
 	const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-	const report = await new Promise<MeasuredReport<T>>((resolve, reject) => {
+	const reported = new Promise<MeasuredReport<T>>((resolve, reject) => {
 		worker.on(
 			'message',
 			(message: { warmed?: boolean; report?: MeasuredReport<T>; error?: string }) => {
@@ -79,6 +79,11 @@ export async function forkMeasured<T>(
 			},
 		);
 		void exited.then(() => reject(new Error(`${script} exited (${worker.exitCode})`)));
+	});
+	// A worker that failed may still be busy (e.g. an upload in flight): it must not outlive the bench.
+	const report = await reported.catch((error: Error) => {
+		worker.kill('SIGKILL');
+		throw error;
 	});
 	await exited;
 	return report;
