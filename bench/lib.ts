@@ -89,6 +89,26 @@ export const list = (values: number[], digits = 0): string =>
 /** A keep-alive agent for the plain-`http` baselines (what a hand-written client would use). */
 export const baselineAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
+/** A response handler of the plain baselines: status and the body parsed as JSON. */
+export function jsonAnswer(
+	resolve: (answer: { status: number; json: unknown }) => void,
+	reject: (error: Error) => void,
+): (res: http.IncomingMessage) => void {
+	return (res) => {
+		const chunks: Buffer[] = [];
+		res.on('data', (c: Buffer) => chunks.push(c));
+		res.on('end', () => {
+			const text = Buffer.concat(chunks).toString('utf8');
+			try {
+				resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
+			} catch (error) {
+				reject(error as Error);
+			}
+		});
+		res.on('error', reject);
+	};
+}
+
 /** The plain-`http` client of the baselines: one request, the body parsed as JSON. */
 export function plainRequest(
 	url: string,
@@ -114,19 +134,7 @@ export function plainRequest(
 						: {}),
 				},
 			},
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					try {
-						resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
-					} catch (error) {
-						reject(error as Error);
-					}
-				});
-				res.on('error', reject);
-			},
+			jsonAnswer(resolve, reject),
 		);
 		req.on('error', reject);
 		if (payload) req.write(payload);

@@ -51,6 +51,24 @@ const benches: Bench[] = [
 		},
 	},
 	{
+		name: 'upload',
+		describe:
+			'Transcription → Create, 500 MB recording in filesystem binary mode: peak RSS growth vs. a plain stream-upload',
+		run: async () => {
+			const { upload } = await import('./upload');
+			return await upload(REPEAT);
+		},
+	},
+	{
+		name: 'campaign',
+		describe:
+			'Batch → Create, 100,000 rows: from a ~10 MB CSV file (filesystem mode) and from 10k/50k/100k input items',
+		run: async () => {
+			const { campaign } = await import('./campaign');
+			return await campaign(REPEAT);
+		},
+	},
+	{
 		name: 'trigger',
 		describe: 'FormantAI Trigger webhook(): signature, dedupe, Simplify; 10,000 events',
 		run: async () => {

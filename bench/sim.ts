@@ -12,6 +12,8 @@ export interface SimSummary {
 	byStatus: Record<string, number>;
 	/** `offset` values of the list requests, in arrival order. */
 	listOffsets: number[];
+	/** Sizes of the files uploaded (multipart parts), in arrival order. */
+	uploadSizes: number[];
 	total: number;
 }
 
@@ -51,12 +53,20 @@ export const UNLIMITED: SimulatorOptions = {
 };
 
 function summarise(sim: Simulator): SimSummary {
-	const out: SimSummary = { byRoute: {}, byStatus: {}, listOffsets: [], total: sim.log.length };
+	const out: SimSummary = {
+		byRoute: {},
+		byStatus: {},
+		listOffsets: [],
+		uploadSizes: [],
+		total: sim.log.length,
+	};
 	for (const entry of sim.log) {
 		const route = `${entry.method} ${entry.path}`;
 		out.byRoute[route] = (out.byRoute[route] ?? 0) + 1;
 		out.byStatus[entry.status] = (out.byStatus[entry.status] ?? 0) + 1;
 		if (entry.path === '/v1/conversations') out.listOffsets.push(Number(entry.query.offset ?? 0));
+		const files = (entry.body as { files?: Array<{ size: number }> } | undefined)?.files;
+		for (const file of files ?? []) out.uploadSizes.push(file.size);
 	}
 	return out;
 }

@@ -27,11 +27,16 @@ import { resetRuntime, runtime } from '../../nodes/FormantAi/transport';
 import type { Simulator, SimulatorOptions } from '../simulator';
 import { start } from '../simulator';
 import { TestCredentialsHelper } from './credentials';
+import { TestDatabaseBinaryManager } from './databaseBinary';
 
 /** Test input as plain data: JSON, and binary files given as bytes or text. */
 export interface InputItem {
 	json: IDataObject;
-	binary?: Record<string, { data: Buffer | string; fileName?: string; mimeType?: string }>;
+	/** A file as bytes or text, or one already in n8n's binary store (passed on as it is). */
+	binary?: Record<
+		string,
+		{ data: Buffer | string; fileName?: string; mimeType?: string } | (IBinaryData & { id: string })
+	>;
 }
 
 /**
@@ -59,6 +64,10 @@ class HarnessInput implements INodeType {
 			if (item.binary) {
 				result.binary = {};
 				for (const [field, file] of Object.entries(item.binary)) {
+					if ('id' in file) {
+						result.binary[field] = file;
+						continue;
+					}
 					const data = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
 					result.binary[field] = await this.helpers.prepareBinaryData(
 						data,
@@ -92,11 +101,17 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
-export type BinaryMode = 'default' | 'filesystem';
+export type BinaryMode = 'default' | 'filesystem' | 'database';
 
 let fsBinaryDir: string | undefined;
 
-/** Switches n8n's binary data store between memory ('default') and a temp folder ('filesystem'). */
+/** The store of the 'database' mode (see databaseBinary.ts); tests may look into its rows. */
+export const databaseBinaryStore = new TestDatabaseBinaryManager();
+
+/**
+ * Switches n8n's binary data store between memory ('default'), a temp folder ('filesystem') and
+ * a stand-in for n8n's database store ('database', registered the way n8n registers its own).
+ */
 async function useBinaryMode(mode: BinaryMode): Promise<void> {
 	const service = Container.get(BinaryDataService) as unknown as {
 		config: { mode: string; localStoragePath: string; availableModes: string[] };
@@ -110,6 +125,9 @@ async function useBinaryMode(mode: BinaryMode): Promise<void> {
 		service.config.localStoragePath = fsBinaryDir;
 		service.config.availableModes = ['filesystem'];
 		await service.init();
+	} else if (mode === 'database') {
+		(service as unknown as BinaryDataService).setManager('database', databaseBinaryStore);
+		service.mode = 'database';
 	} else {
 		// Without a manager for the mode, n8n keeps binary data in memory as base64.
 		service.mode = 'default';

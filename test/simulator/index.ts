@@ -69,6 +69,8 @@ export interface SimulatorOptions {
 	maxConcurrentCalls?: number;
 	perNumberLimit?: { max: number; windowMs: number } | false;
 	apiRateLimit?: { limit: number; windowMs: number };
+	/** Largest request body accepted (default 256 MB; the upload benchmark sends more). */
+	maxBodyBytes?: number;
 }
 
 export interface SeedBatchOptions {
@@ -116,6 +118,7 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		conversationDelayMs: options.conversationDelayMs ?? 0,
 		recordingDelayMs: options.recordingDelayMs ?? 10_000,
 		recordingBytes: options.recordingBytes ?? 64 * 1024,
+		maxBodyBytes: options.maxBodyBytes ?? 256 * 1024 * 1024,
 		transcriptionDelayMs: options.transcriptionDelayMs ?? 5_000,
 		maxConcurrentCalls: options.maxConcurrentCalls ?? 10,
 		perNumberLimit: options.perNumberLimit ?? { max: 3, windowMs: 600_000 },

@@ -17,8 +17,6 @@ export type AdminHandler = (
 	body: unknown,
 ) => Promise<Reply>;
 
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
-
 interface Parsed {
 	json?: unknown;
 	jsonError?: boolean;
@@ -27,13 +25,13 @@ interface Parsed {
 	logBody: unknown;
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		req.on('data', (c: Buffer) => {
 			size += c.length;
-			if (size > MAX_BODY_BYTES) {
+			if (size > maxBytes) {
 				reject(new Error('body too large'));
 				req.destroy();
 				return;
@@ -246,7 +244,7 @@ export function createServer(ctx: SimContext, faults: Faults, admin: AdminHandle
 		const method = (req.method ?? 'GET').toUpperCase();
 		const path = url.pathname;
 		const query = Object.fromEntries(url.searchParams.entries());
-		const raw = await readBody(req);
+		const raw = await readBody(req, ctx.opts.maxBodyBytes);
 		const parsed = parseBody(req, raw);
 		const entry: RequestLogEntry = {
 			method,
@@ -322,7 +320,7 @@ export function createServer(ctx: SimContext, faults: Faults, admin: AdminHandle
 		res: http.ServerResponse,
 		url: URL,
 	): Promise<void> => {
-		const raw = await readBody(req);
+		const raw = await readBody(req, ctx.opts.maxBodyBytes);
 		let body: unknown;
 		try {
 			body = raw.length ? JSON.parse(raw.toString('utf8')) : {};

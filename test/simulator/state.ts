@@ -250,6 +250,7 @@ export interface ResolvedOptions {
 	conversationDelayMs: number;
 	recordingDelayMs: number;
 	recordingBytes: number;
+	maxBodyBytes: number;
 	transcriptionDelayMs: number;
 	maxConcurrentCalls: number;
 	perNumberLimit: { max: number; windowMs: number } | false;

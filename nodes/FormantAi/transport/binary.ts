@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { CHUNK_BYTES, FilePart } from './filePart';
 import type { ApiRequest } from './request';
 import { formantAiRequestFull } from './request';
 
@@ -70,7 +71,8 @@ export async function downloadBinary(
 export interface UploadFile {
 	/** Form field name, e.g. `file` or `audio`. */
 	field: string;
-	data: Uint8Array;
+	/** The bytes, or a part read from n8n's binary store only while the request sends it. */
+	data: Uint8Array | FilePart;
 	fileName: string;
 	mimeType: string;
 }
@@ -81,38 +83,58 @@ export function buildForm(fields: Record<string, string | undefined>, file: Uplo
 	for (const [name, value] of Object.entries(fields)) {
 		if (value !== undefined) form.append(name, value);
 	}
-	form.append(
-		file.field,
-		new Blob([new Uint8Array(file.data)], { type: file.mimeType }),
-		file.fileName,
-	);
+	// The part carries its file name: FormData keeps a File appended without one as it is.
+	const part =
+		file.data instanceof FilePart
+			? file.data.named(file.fileName, file.mimeType)
+			: FilePart.fromBytes(file.data, file.fileName, file.mimeType);
+	form.append(file.field, part);
 	return form;
 }
 
 /**
- * Reads a binary property of an input item as an upload. `getBinaryDataBuffer` reads from
- * whichever store n8n uses (memory, filesystem, S3), so this works in every binary mode.
+ * Reads a binary property of an input item as an upload. A file in n8n's filesystem, database
+ * or S3 store (it has an id) is streamed from the store while the request is sent; a file in
+ * memory (n8n's default mode) is sent from its bytes in chunks. Nothing is copied whole.
  */
 export async function binaryUpload(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	binaryPropertyName: string,
 	field: string,
-): Promise<UploadFile & { binary: IBinaryData }> {
+): Promise<UploadFile & { data: FilePart; binary: IBinaryData }> {
 	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
-	const data = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
-	if (data.length === 0) {
+	const fileName = binary.fileName ?? `${field}.bin`;
+	const mimeType = binary.mimeType || 'application/octet-stream';
+	const data = binary.id
+		? await storedPart(this, binary.id, fileName, mimeType)
+		: FilePart.fromBytes(
+				await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName),
+				fileName,
+				mimeType,
+			);
+	if (data.size === 0) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`Binary field "${binaryPropertyName}": the file "${binary.fileName ?? 'unnamed'}" is empty [item ${itemIndex}]`,
 			{ itemIndex, description: 'Pass a file with content, or check the node that produced it.' },
 		);
 	}
-	return {
-		field,
-		data,
-		fileName: binary.fileName ?? `${field}.bin`,
-		mimeType: binary.mimeType || 'application/octet-stream',
-		binary,
-	};
+	return { field, data, fileName, mimeType, binary };
+}
+
+/** A part over a stored binary: its size from the store's metadata, its bytes opened on demand. */
+async function storedPart(
+	ctx: IExecuteFunctions,
+	id: string,
+	fileName: string,
+	mimeType: string,
+): Promise<FilePart> {
+	const { fileSize } = await ctx.helpers.getBinaryMetadata(id);
+	return new FilePart(
+		fileSize,
+		fileName,
+		mimeType,
+		async () => await ctx.helpers.getBinaryStream(id, CHUNK_BYTES),
+	);
 }

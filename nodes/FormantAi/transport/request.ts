@@ -151,6 +151,8 @@ export async function formantAiRequestFull<T = IDataObject>(
 			timeout: attemptTimeoutMs,
 		};
 		if (stream) options.encoding = 'stream';
+		// An upload is sent once: a client that follows redirects keeps every byte sent to replay it.
+		if (isForm) options.disableFollowRedirect = true;
 
 		let failure: FailureInfo;
 		let cutShort = false;
