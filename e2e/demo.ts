@@ -207,6 +207,9 @@ async function main(): Promise<void> {
     the completed calls' recordings are downloaded and transcribed.
  4. "2 · Nightly campaign from a spreadsheet" → "Execute workflow"
     starts a campaign of the sample rows (one is refused as no phone number).
+ 5. "5 · An AI agent that places and looks up calls" needs your own
+    credential "OpenAI account" (the demo has no model); its tools dial
+    only +91 numbers.
 
  Send a new CRM record yourself:
    curl -X POST ${server.webhookUrl(CRM_WEBHOOK_PATH)} \\

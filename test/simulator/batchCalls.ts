@@ -124,6 +124,10 @@ export function batchMetrics(ctx: SimContext, b: Batch): Record<string, number> 
 			case 'telephony_failed':
 				m.failed++;
 				break;
+			case 'initiated':
+				// Ringing counts as in progress: the metrics have no counter of their own for it.
+				m.in_progress++;
+				break;
 			case 'scheduled':
 				break;
 			default:

@@ -4,6 +4,7 @@ import {
 	addConversation,
 	ApiError,
 	invalid,
+	isLive,
 	liveCallCount,
 	notFound,
 	type Conversation,
@@ -106,7 +107,7 @@ export function newConversation(
 	},
 ): Conversation {
 	const state = ctx.state;
-	return {
+	const c: Conversation = {
 		conversation_id: `${randomUUID()}_1`,
 		status: 'in_progress',
 		trace_id: randomUUID(),
@@ -124,18 +125,37 @@ export function newConversation(
 		batch_id: null,
 		forced_status: null,
 		seq: state.seq++,
+		visible_from: 0,
 		...init,
 	};
+	if (init.visible_from === undefined) c.visible_from = c.created_at + ctx.opts.conversationDelayMs;
+	return c;
 }
 
-/** Starts a call now: counts against the cap, records it as placed, schedules its end. */
+/**
+ * Outcomes where the callee picked up (simulator choice): only these turn `in_progress` after the
+ * ringing time; the others ring (`initiated`) until they end.
+ */
+const ANSWERED: readonly TerminalStatus[] = ['completed', 'socket_failure'];
+
+/** The outcome a live call will end with (forced by endCall, else by the number). */
+function expectedOutcome(c: Conversation): TerminalStatus {
+	return c.forced_status ?? outcomeForNumber(c.contact_number);
+}
+
+/**
+ * Starts a call now: counts against the cap, records it as placed, schedules its progress:
+ * `initiated` (ringing) for `ringMs`, then `in_progress` if it is answered, then its outcome
+ * `callDurationMs` after dialling.
+ */
 export function dial(
 	ctx: SimContext,
 	c: Conversation,
 	source: 'immediate' | 'scheduled' | 'batch',
 ): void {
 	const now = ctx.clock.now();
-	c.status = 'in_progress';
+	const { ringMs, callDurationMs } = ctx.opts;
+	c.status = ringMs > 0 ? 'initiated' : 'in_progress';
 	c.start_timestamp = now;
 	ctx.state.live.add(c.conversation_id);
 	if (!ctx.state.conversations.has(c.conversation_id)) addConversation(ctx.state, c);
@@ -150,14 +170,21 @@ export function dial(
 		batch_id: c.batch_id,
 		at: now,
 	});
-	ctx.clock.schedule(now + ctx.opts.callDurationMs, `call end ${c.conversation_id}`, () => {
-		if (c.status === 'in_progress') finishCall(ctx, c);
+	if (ringMs > 0 && ringMs < callDurationMs) {
+		ctx.clock.schedule(now + ringMs, `call answered ${c.conversation_id}`, () => {
+			if (c.status === 'initiated' && ANSWERED.includes(expectedOutcome(c))) {
+				c.status = 'in_progress';
+			}
+		});
+	}
+	ctx.clock.schedule(now + callDurationMs, `call end ${c.conversation_id}`, () => {
+		if (isLive(c.status)) finishCall(ctx, c);
 	});
 }
 
 /** Ends a live call (outcome forced or by number), frees its slot and fires the ended hook. */
 export function finishCall(ctx: SimContext, c: Conversation, forced?: TerminalStatus): void {
-	const status = forced ?? c.forced_status ?? outcomeForNumber(c.contact_number);
+	const status = forced ?? expectedOutcome(c);
 	applyOutcome(c, status, ctx.clock.now());
 	ctx.state.live.delete(c.conversation_id);
 	if (c.batch_id !== null) updateBatchStatus(ctx, c.batch_id);
@@ -171,7 +198,7 @@ function updateBatchStatus(ctx: SimContext, batchId: number): void {
 	if (b.conversation_ids.length < b.total_recipients) return;
 	const allDone = b.conversation_ids.every((id) => {
 		const s = ctx.state.conversations.get(id)?.status;
-		return s !== undefined && s !== 'in_progress' && s !== 'scheduled';
+		return s !== undefined && !isLive(s) && s !== 'scheduled';
 	});
 	if (allDone) b.status = 'completed';
 }
@@ -214,7 +241,7 @@ export function endCallNow(ctx: SimContext, conversationId: string, status?: Ter
 		finishCall(ctx, c, status);
 		return;
 	}
-	if (c.status !== 'in_progress')
+	if (!isLive(c.status))
 		throw new ApiError(409, 'invalid_request', `call already ended (${c.status})`);
 	finishCall(ctx, c, status);
 }

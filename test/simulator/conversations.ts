@@ -57,11 +57,29 @@ export function detail(c: Conversation): Record<string, unknown> {
 	};
 }
 
+/**
+ * Whether the API knows the conversation yet: `conversationDelayMs` after its creation (simulator
+ * choice; FormantAI does not say when a conversation appears). Until then: 404, not listed.
+ */
+export function isVisible(ctx: SimContext, c: Conversation): boolean {
+	return ctx.clock.now() >= c.visible_from;
+}
+
+/** A conversation the API can show, else the documented 404. */
+function visibleConversation(ctx: SimContext, id: string): Conversation {
+	const c = ctx.state.conversations.get(id);
+	if (!c || !isVisible(ctx, c)) throw notFound('conversation not found');
+	return c;
+}
+
 export function listConversations(ctx: SimContext, query: Record<string, string>): Reply {
 	const { limit, offset } = parsePaging(query);
 	const agent = parseAgentFilter(query);
 	const all = sortedConversations(ctx.state);
-	const matching = agent === undefined ? all : all.filter((c) => c.agent_id === agent);
+	const matching =
+		agent === undefined && ctx.opts.conversationDelayMs === 0
+			? all
+			: all.filter((c) => (agent === undefined || c.agent_id === agent) && isVisible(ctx, c));
 	const page = matching.slice(offset, offset + limit);
 	return {
 		status: 200,
@@ -74,8 +92,7 @@ export function listConversations(ctx: SimContext, query: Record<string, string>
 }
 
 export function getConversation(ctx: SimContext, id: string): Reply {
-	const c = ctx.state.conversations.get(id);
-	if (!c) throw notFound('conversation not found');
+	const c = visibleConversation(ctx, id);
 	return { status: 200, body: { data: detail(c) } };
 }
 
@@ -85,8 +102,7 @@ export function recordingReadyAt(ctx: SimContext, c: Conversation): number | nul
 }
 
 export function getRecording(ctx: SimContext, id: string): Reply {
-	const c = ctx.state.conversations.get(id);
-	if (!c) throw notFound('conversation not found');
+	const c = visibleConversation(ctx, id);
 	const ready = recordingReadyAt(ctx, c);
 	if (ready === null || ctx.clock.now() < ready) throw notFound('recording not found');
 	const size = wavSize(ctx.opts.recordingBytes);
@@ -131,6 +147,7 @@ export function seedConversations(
 			contact_number: phone,
 			parameters: { customer_phone: phone, customer_name: `Customer ${i}` },
 			created_at: start,
+			visible_from: start,
 			start_timestamp: start,
 		});
 		applyOutcome(c, o.status ?? outcomeForNumber(phone), start + duration);

@@ -28,6 +28,7 @@ export type {
 	Conversation,
 	ConversationStatus,
 	DeliveryRecord,
+	LiveStatus,
 	PlacedCall,
 	RequestLogEntry,
 	SimState,
@@ -58,6 +59,10 @@ export interface SimulatorOptions {
 	realTime?: boolean;
 	agents?: number[];
 	callDurationMs?: number;
+	/** Ringing time after dialling (status `initiated`) before an answered call turns `in_progress`. Default 0. */
+	ringMs?: number;
+	/** Time after creation before a conversation can be read or listed (404 until then). Default 0. */
+	conversationDelayMs?: number;
 	recordingDelayMs?: number;
 	recordingBytes?: number;
 	transcriptionDelayMs?: number;
@@ -107,6 +112,8 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		realTime: options.realTime ?? false,
 		agents: options.agents ?? DEFAULT_AGENTS,
 		callDurationMs: options.callDurationMs ?? 30_000,
+		ringMs: options.ringMs ?? 0,
+		conversationDelayMs: options.conversationDelayMs ?? 0,
 		recordingDelayMs: options.recordingDelayMs ?? 10_000,
 		recordingBytes: options.recordingBytes ?? 64 * 1024,
 		transcriptionDelayMs: options.transcriptionDelayMs ?? 5_000,
@@ -115,6 +122,10 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 		apiRateLimit: options.apiRateLimit ?? { limit: 6000, windowMs: 60_000 },
 		fromPhone: '+918065177389',
 	};
+	for (const name of ['ringMs', 'conversationDelayMs'] as const) {
+		if (!Number.isFinite(opts[name]) || opts[name] < 0)
+			throw new Error(`${name} must be a number >= 0`);
+	}
 	const clock = new VirtualClock(options.now ?? Date.now());
 	const state = createState();
 	let baseUrl = '';

@@ -12,8 +12,17 @@ export const TERMINAL_STATUSES = [
 	'unreachable',
 ] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-/** `scheduled` and `in_progress` are simulator choices for the not-yet-ended states (ASSUMPTIONS.md). */
-export type ConversationStatus = 'scheduled' | 'in_progress' | TerminalStatus;
+/**
+ * `scheduled`, `initiated` (dialled, ringing) and `in_progress` (answered) are simulator choices
+ * for the not-yet-ended states (ASSUMPTIONS.md).
+ */
+export type LiveStatus = 'initiated' | 'in_progress';
+export type ConversationStatus = 'scheduled' | LiveStatus | TerminalStatus;
+
+/** Dialled and not ended yet (ringing or answered). */
+export function isLive(status: ConversationStatus): status is LiveStatus {
+	return status === 'initiated' || status === 'in_progress';
+}
 
 export interface RetryContext {
 	collected_data: Record<string, unknown> | null;
@@ -36,6 +45,8 @@ export interface Conversation {
 	/** name → value, in request order; includes customer_phone. */
 	parameters: Record<string, string>;
 	created_at: number;
+	/** From when `GET /v1/conversations` knows it (created_at + conversationDelayMs; seeded: at once). */
+	visible_from: number;
 	scheduled_for: number | null;
 	start_timestamp: number | null;
 	end_timestamp: number | null;
@@ -233,6 +244,10 @@ export interface ResolvedOptions {
 	realTime: boolean;
 	agents: number[];
 	callDurationMs: number;
+	/** How long a dialled call rings (`initiated`) before it is answered (`in_progress`); 0 = answered at once. */
+	ringMs: number;
+	/** How long after its creation a conversation is still unknown to `GET /v1/conversations` (404, not listed). */
+	conversationDelayMs: number;
 	recordingDelayMs: number;
 	recordingBytes: number;
 	transcriptionDelayMs: number;
