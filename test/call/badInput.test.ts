@@ -2,7 +2,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { BadInputCase } from '../helpers/badInput';
 import { runBadInputMatrix } from '../helpers/badInput';
-import { startEngine } from '../helpers/engine';
+import { startEngine } from '../harness';
 
 const call = (extra: IDataObject = {}): INodeParameters => ({
 	resource: 'call',

@@ -2,9 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { FormantAi } from '../../nodes/FormantAi/FormantAi.node';
 import { runtime } from '../../nodes/FormantAi/transport';
-import { registerNodeType } from '../harness';
-import type { Engine } from '../helpers/engine';
-import { callRequests, startEngine, T0 } from '../helpers/engine';
+import { registerNodeType, callRequests, startEngine, T0 } from '../harness';
+import type { Engine } from '../harness';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

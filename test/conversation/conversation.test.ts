@@ -1,7 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import type { Engine } from '../helpers/engine';
-import { startEngine, T0 } from '../helpers/engine';
+import { runtime } from '../../nodes/FormantAi/transport';
+import type { Engine } from '../harness';
+import { startEngine, T0 } from '../harness';
 
 const get = (conversationId: string, extra: IDataObject = {}) => ({
 	resource: 'conversation',
@@ -182,7 +184,8 @@ describe('Conversation', () => {
 			engine.sim.faults.add({ path: '/v1/conversations', kind: 'rateLimit429', retryAfter: 2 });
 			const result = await engine.run(getMany({ returnAll: true }));
 			expect(result.items).toHaveLength(150);
-			expect(engine.sleeps).toContain(2_000);
+			// Retry-After's 2 s, plus the jitter (half of 0.25 s with the engine's random 0.5).
+			expect(engine.sleeps).toContain(2_000 + 125);
 		});
 	});
 
@@ -224,7 +227,8 @@ describe('Conversation', () => {
 			expect((await result.binary(result.items[0], 'audio')).length).toBeGreaterThan(1000);
 		});
 
-		it('not ready yet, without waiting: a clear error', async () => {
+		/** Places a call and ends it now: its recording is not ready yet. */
+		const endedCall = async (): Promise<string> => {
 			await engine.run({
 				resource: 'call',
 				operation: 'create',
@@ -233,20 +237,18 @@ describe('Conversation', () => {
 			});
 			const id = engine.sim.callsPlaced()[0].conversation_id;
 			await engine.sim.endCall(id, 'completed');
+			return id;
+		};
+
+		it('not ready yet, without waiting: a clear error', async () => {
+			const id = await endedCall();
 			const result = await engine.run(download(id));
 			expect(result.error?.message).toBe('recording not found');
 			expect(result.error?.description).toContain('Wait Until Ready');
 		});
 
 		it('waits until the recording is ready (polling through the runtime clock)', async () => {
-			await engine.run({
-				resource: 'call',
-				operation: 'create',
-				agentId: 123,
-				customerPhone: '+919876543210',
-			});
-			const id = engine.sim.callsPlaced()[0].conversation_id;
-			await engine.sim.endCall(id, 'completed');
+			const id = await endedCall();
 			const result = await engine.run(
 				download(id, {
 					options: { waitForRecording: true, pollIntervalSeconds: 4, maxWaitSeconds: 60 },
@@ -270,6 +272,25 @@ describe('Conversation', () => {
 			);
 			expect(engine.sleeps).toEqual([10_000, 10_000, 10_000, 10_000]);
 			expect(engine.sim.clock.now()).toBe(T0 + 40_000);
+		});
+
+		it('cancelled while waiting: a clear "cancelled" error for the item, not the raw abort reason', async () => {
+			const [c] = engine.sim.seedConversations(1, { status: 'no_answer' });
+			let cancel = () => {};
+			// n8n's own sleep rejects with the raw abort reason when the execution is cancelled.
+			runtime.sleep = async (ms, signal) => {
+				cancel();
+				await sleep(ms, signal);
+			};
+			const result = await engine.run(
+				download(c.conversation_id, { options: { waitForRecording: true } }),
+				{ onStarted: (fn) => (cancel = fn) },
+			);
+			expect(result.error?.message).toBe(
+				`The execution was cancelled while waiting for the recording of conversation ${c.conversation_id}`,
+			);
+			expect(result.error?.context?.itemIndex).toBe(0);
+			expect(engine.sim.log).toHaveLength(1);
 		});
 	});
 

@@ -23,6 +23,9 @@ import type {
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { FormantAi } from '../../nodes/FormantAi/FormantAi.node';
+import { resetRuntime, runtime } from '../../nodes/FormantAi/transport';
+import type { Simulator, SimulatorOptions } from '../simulator';
+import { start } from '../simulator';
 import { TestCredentialsHelper } from './credentials';
 
 /** Test input as plain data: JSON, and binary files given as bytes or text. */
@@ -243,4 +246,50 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 /** The credential for the action node, pointed at a simulator or any base URL. */
 export function apiCredential(baseUrl: string, apiKey: string): ICredentialDataDecryptedObject {
 	return { apiKey, region: 'custom', baseUrl };
+}
+
+/** Wednesday 2026-03-18 10:00 UTC (15:30 in Asia/Kolkata). */
+export const T0 = Date.parse('2026-03-18T10:00:00Z');
+
+export interface Engine {
+	sim: Simulator;
+	/** Every wait the node asked for, in ms (no real waiting: the simulator clock moves instead). */
+	sleeps: number[];
+	run(
+		parameters: INodeParameters,
+		options?: Partial<Omit<RunNodeOptions, 'parameters' | 'credentials'>> & { input?: InputItem[] },
+	): Promise<RunNodeResult>;
+	close(): Promise<void>;
+}
+
+/** A simulator plus the transport's runtime pointed at its virtual clock. */
+export async function startEngine(options: SimulatorOptions = {}): Promise<Engine> {
+	const sim = await start({ now: T0, ...options });
+	const sleeps: number[] = [];
+	runtime.sleep = async (ms) => {
+		sleeps.push(ms);
+		await sim.clock.advance(ms);
+	};
+	runtime.now = () => sim.clock.now();
+	runtime.random = () => 0.5;
+	runtime.requestTimeoutMs = 2_000;
+	return {
+		sim,
+		sleeps,
+		run: async (parameters, extra = {}) =>
+			await runNode({
+				...extra,
+				parameters,
+				credentials: { formantAiApi: apiCredential(sim.url, sim.apiKey) },
+			}),
+		close: async () => {
+			resetRuntime();
+			await sim.close();
+		},
+	};
+}
+
+/** The request the simulator saw for POST /v1/call, in order. */
+export function callRequests(sim: Simulator) {
+	return sim.log.filter((e) => e.method === 'POST' && e.path === '/v1/call');
 }

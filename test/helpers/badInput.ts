@@ -1,8 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { InputItem } from '../harness';
-import type { Engine } from './engine';
-import { startEngine } from './engine';
+import type { InputItem, Engine } from '../harness';
+import { startEngine } from '../harness';
 
 /**
  * Every bad input is refused with an error naming the field and the item, and nothing reaches

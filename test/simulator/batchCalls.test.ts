@@ -1,7 +1,5 @@
-import type { AxiosInstance } from 'axios';
-
 import { parseCsv } from './csv';
-import { simClient, start, type Simulator } from './index';
+import { useSimulator } from './useSimulator';
 
 const T0 = Date.parse('2026-03-16T10:30:00Z');
 
@@ -22,22 +20,13 @@ function csvForm(
 }
 
 describe('simulator: batch calls', () => {
-	let sim: Simulator;
-	let api: AxiosInstance;
-
-	beforeEach(async () => {
-		sim = await start({ now: T0, perNumberLimit: false });
-		api = simClient(sim);
-	});
-	afterEach(async () => {
-		await sim.close();
-	});
+	const env = useSimulator({ now: T0, perNumberLimit: false });
 
 	const docsCsv =
 		'customer_phone,customer_name,loan_id,due_amount\n+919876543210,Rahul,LN-12345,29000\n+919812345678,Anita,LN-67890,15000\n';
 
 	it('creates a batch from the documented CSV with the documented response shape', async () => {
-		const res = await api.post('/v1/batch-call', csvForm(docsCsv));
+		const res = await env.api.post('/v1/batch-call', csvForm(docsCsv));
 		expect(res.status).toBe(200);
 		expect(res.data).toEqual({
 			data: {
@@ -50,8 +39,8 @@ describe('simulator: batch calls', () => {
 			},
 		});
 		const id = res.data.data.id as number;
-		expect((await api.get(`/v1/batch-calls/${id}`)).data).toEqual(res.data);
-		const log = sim.log.find((l) => l.path === '/v1/batch-call')!;
+		expect((await env.api.get(`/v1/batch-calls/${id}`)).data).toEqual(res.data);
+		const log = env.sim.log.find((l) => l.path === '/v1/batch-call')!;
 		expect(log.body).toEqual({
 			fields: { agent_id: '123', name: 'March Follow Ups' },
 			files: [
@@ -66,11 +55,11 @@ describe('simulator: batch calls', () => {
 	});
 
 	it('dials rows over virtual time with the other columns as parameters, then completes', async () => {
-		const id = (await api.post('/v1/batch-call', csvForm(docsCsv))).data.data.id as number;
-		expect(sim.callsPlaced()).toHaveLength(0);
-		await sim.clock.advance(1_000);
-		expect((await api.get(`/v1/batch-calls/${id}`)).data.data.status).toBe('in_progress');
-		const placed = sim.callsPlaced();
+		const id = (await env.api.post('/v1/batch-call', csvForm(docsCsv))).data.data.id as number;
+		expect(env.sim.callsPlaced()).toHaveLength(0);
+		await env.sim.clock.advance(1_000);
+		expect((await env.api.get(`/v1/batch-calls/${id}`)).data.data.status).toBe('in_progress');
+		const placed = env.sim.callsPlaced();
 		expect(placed.map((p) => p.parameters)).toEqual([
 			{
 				customer_phone: '+919876543210',
@@ -87,12 +76,12 @@ describe('simulator: batch calls', () => {
 		]);
 		expect(placed.every((p) => p.source === 'batch' && p.batch_id === id)).toBe(true);
 
-		const mid = (await api.get(`/v1/batch-calls/${id}/metrics`)).data.data;
+		const mid = (await env.api.get(`/v1/batch-calls/${id}/metrics`)).data.data;
 		expect(mid).toMatchObject({ in_progress_count: 2, total_processed: 0, success_rate: 0 });
 
-		await sim.clock.advance(30_000);
-		expect((await api.get(`/v1/batch-calls/${id}`)).data.data.status).toBe('completed');
-		const metrics = await api.get(`/v1/batch-calls/${id}/metrics`);
+		await env.sim.clock.advance(30_000);
+		expect((await env.api.get(`/v1/batch-calls/${id}`)).data.data.status).toBe('completed');
+		const metrics = await env.api.get(`/v1/batch-calls/${id}/metrics`);
 		expect(metrics.status).toBe(200);
 		// +…210 completes, +…678 is unreachable (last digit 8).
 		expect(metrics.data).toEqual({
@@ -115,27 +104,25 @@ describe('simulator: batch calls', () => {
 	});
 
 	it('respects the concurrent call cap while dialling rows', async () => {
-		await sim.close();
-		sim = await start({ now: T0, maxConcurrentCalls: 3, perNumberLimit: false });
-		api = simClient(sim);
+		await env.restart({ now: T0, maxConcurrentCalls: 3, perNumberLimit: false });
 		const rows = Array.from({ length: 7 }, (_, i) => `+91981234560${i}`).join('\n');
-		const id = (await api.post('/v1/batch-call', csvForm(`customer_phone\n${rows}\n`))).data.data
-			.id as number;
-		await sim.clock.advance(1_000);
-		expect(sim.callsPlaced()).toHaveLength(3);
+		const id = (await env.api.post('/v1/batch-call', csvForm(`customer_phone\n${rows}\n`))).data
+			.data.id as number;
+		await env.sim.clock.advance(1_000);
+		expect(env.sim.callsPlaced()).toHaveLength(3);
 		// A direct call is refused while the batch holds every slot.
-		const direct = await api.post('/v1/call', {
+		const direct = await env.api.post('/v1/call', {
 			agent_id: 123,
 			parameters: [{ name: 'customer_phone', value: '+14155550100' }],
 		});
 		expect(direct.status).toBe(429);
 		expect(direct.data.error.type).toBe('concurrent_call_limit_exceeded');
-		await sim.clock.advance(30_000);
-		expect(sim.callsPlaced()).toHaveLength(6);
-		await sim.clock.advance(30_000);
-		expect(sim.callsPlaced()).toHaveLength(7);
-		await sim.clock.advance(30_000);
-		const m = (await api.get(`/v1/batch-calls/${id}/metrics`)).data.data;
+		await env.sim.clock.advance(30_000);
+		expect(env.sim.callsPlaced()).toHaveLength(6);
+		await env.sim.clock.advance(30_000);
+		expect(env.sim.callsPlaced()).toHaveLength(7);
+		await env.sim.clock.advance(30_000);
+		const m = (await env.api.get(`/v1/batch-calls/${id}/metrics`)).data.data;
 		expect(m.total_processed).toBe(7);
 		// Digits 0-4 complete: 5 of 7.
 		expect(m.success_rate).toBe(71.4);
@@ -148,11 +135,11 @@ describe('simulator: batch calls', () => {
 			'+919876543210,"Sharma, Rahul","said ""call me later""\r\nafter 5pm"\r\n' +
 			'+919812345670,राहुल शर्मा,नमस्ते\r\n' +
 			'\r\n';
-		const res = await api.post('/v1/batch-call', csvForm(csv));
+		const res = await env.api.post('/v1/batch-call', csvForm(csv));
 		expect(res.status).toBe(200);
 		expect(res.data.data.total_recipients).toBe(2);
-		await sim.clock.advance(1_000);
-		expect(sim.callsPlaced().map((p) => p.parameters)).toEqual([
+		await env.sim.clock.advance(1_000);
+		expect(env.sim.callsPlaced().map((p) => p.parameters)).toEqual([
 			{
 				customer_phone: '+919876543210',
 				customer_name: 'Sharma, Rahul',
@@ -164,11 +151,11 @@ describe('simulator: batch calls', () => {
 
 	it('accepts a .csv file sent as application/octet-stream, and text/csv without the extension', async () => {
 		expect(
-			(await api.post('/v1/batch-call', csvForm(docsCsv, { type: 'application/octet-stream' })))
+			(await env.api.post('/v1/batch-call', csvForm(docsCsv, { type: 'application/octet-stream' })))
 				.status,
 		).toBe(200);
 		expect(
-			(await api.post('/v1/batch-call', csvForm(docsCsv, { filename: 'recipients' }))).status,
+			(await env.api.post('/v1/batch-call', csvForm(docsCsv, { filename: 'recipients' }))).status,
 		).toBe(200);
 	});
 
@@ -187,7 +174,7 @@ describe('simulator: batch calls', () => {
 		['agent_id must be an integer', { agentId: 'abc' }, docsCsv],
 		['name is required', { name: '' }, docsCsv],
 	])('400 invalid_request: %s', async (message, opts, csv) => {
-		const res = await api.post('/v1/batch-call', csvForm(csv, opts));
+		const res = await env.api.post('/v1/batch-call', csvForm(csv, opts));
 		expect(res.status).toBe(400);
 		expect(res.data).toEqual({ error: { message, type: 'invalid_request' } });
 	});
@@ -196,24 +183,26 @@ describe('simulator: batch calls', () => {
 		const form = new FormData();
 		form.append('agent_id', '123');
 		form.append('name', 'x');
-		expect((await api.post('/v1/batch-call', form)).data.error.message).toBe('file is required');
-		const json = await api.post('/v1/batch-call', { agent_id: 123 });
+		expect((await env.api.post('/v1/batch-call', form)).data.error.message).toBe(
+			'file is required',
+		);
+		const json = await env.api.post('/v1/batch-call', { agent_id: 123 });
 		expect(json.status).toBe(400);
 		expect(json.data.error.message).toBe('request must be multipart/form-data');
-		const unknown = await api.post('/v1/batch-call', csvForm(docsCsv, { agentId: '999' }));
+		const unknown = await env.api.post('/v1/batch-call', csvForm(docsCsv, { agentId: '999' }));
 		expect(unknown.status).toBe(404);
 		expect(unknown.data).toEqual({ error: { message: 'agent not found', type: 'not_found' } });
 	});
 
 	it('lists batches newest first with the list envelope, agent filter and 404s', async () => {
 		for (let i = 0; i < 3; i++) {
-			await api.post(
+			await env.api.post(
 				'/v1/batch-call',
 				csvForm(docsCsv, { name: `b${i}`, agentId: i === 2 ? '456' : '123' }),
 			);
-			await sim.clock.advance(60_000);
+			await env.sim.clock.advance(60_000);
 		}
-		const list = await api.get('/v1/batch-calls', { params: { limit: 2 } });
+		const list = await env.api.get('/v1/batch-calls', { params: { limit: 2 } });
 		expect(list.status).toBe(200);
 		expect(list.data.total).toBe(3);
 		expect(list.data.has_more).toBe(true);
@@ -221,24 +210,24 @@ describe('simulator: batch calls', () => {
 		expect(Object.keys(list.data.data[0]).sort()).toEqual(
 			['agent_id', 'created_at', 'id', 'name', 'status', 'total_recipients'].sort(),
 		);
-		const filtered = await api.get('/v1/batch-calls', { params: { agent_id: 123 } });
+		const filtered = await env.api.get('/v1/batch-calls', { params: { agent_id: 123 } });
 		expect(filtered.data.total).toBe(2);
-		expect((await api.get('/v1/batch-calls', { params: { limit: 500 } })).status).toBe(400);
+		expect((await env.api.get('/v1/batch-calls', { params: { limit: 500 } })).status).toBe(400);
 		for (const path of [
 			'/v1/batch-calls/99999',
 			'/v1/batch-calls/99999/metrics',
 			'/v1/batch-calls/abc',
 		]) {
-			const r = await api.get(path);
+			const r = await env.api.get(path);
 			expect(r.status).toBe(404);
 			expect(r.data.error).toEqual({ message: 'batch not found', type: 'not_found' });
 		}
 	});
 
 	it('seedBatch creates a batch that runs like an uploaded one', async () => {
-		const b = sim.seedBatch({ rows: 4 });
-		await sim.clock.advance(31_000);
-		const m = (await api.get(`/v1/batch-calls/${b.id}/metrics`)).data.data;
+		const b = env.sim.seedBatch({ rows: 4 });
+		await env.sim.clock.advance(31_000);
+		const m = (await env.api.get(`/v1/batch-calls/${b.id}/metrics`)).data.data;
 		expect(m.total_processed).toBe(4);
 	});
 });

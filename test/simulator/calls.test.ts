@@ -1,6 +1,5 @@
-import type { AxiosInstance } from 'axios';
-
-import { outcomeForNumber, simClient, start, type Simulator } from './index';
+import { outcomeForNumber, simClient, start } from './index';
+import { useSimulator } from './useSimulator';
 
 const T0 = Date.parse('2026-03-18T20:53:41.766Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -11,19 +10,10 @@ const phoneParams = (phone: string, extra: Record<string, string> = {}) => [
 ];
 
 describe('simulator: POST /v1/call', () => {
-	let sim: Simulator;
-	let api: AxiosInstance;
-
-	beforeEach(async () => {
-		sim = await start({ now: T0 });
-		api = simClient(sim);
-	});
-	afterEach(async () => {
-		await sim.close();
-	});
+	const env = useSimulator({ now: T0 });
 
 	it('answers the documented immediate-call example', async () => {
-		const res = await api.post('/v1/call', {
+		const res = await env.api.post('/v1/call', {
 			agent_id: 123,
 			parameters: phoneParams('+919876543210', { customer_name: 'Rahul' }),
 		});
@@ -38,7 +28,7 @@ describe('simulator: POST /v1/call', () => {
 				trace_id: expect.stringMatching(UUID),
 			},
 		});
-		const placed = sim.callsPlaced();
+		const placed = env.sim.callsPlaced();
 		expect(placed).toHaveLength(1);
 		expect(placed[0]).toMatchObject({
 			phone: '+919876543210',
@@ -57,7 +47,7 @@ describe('simulator: POST /v1/call', () => {
 			retry_language: 'en-US',
 			retry_stage_id: 'stage_02',
 		};
-		const res = await api.post('/v1/call', {
+		const res = await env.api.post('/v1/call', {
 			agent_id: 456,
 			parameters: phoneParams('+14155552671'),
 			scheduled_for: '2026-03-19T14:00:00Z',
@@ -74,21 +64,21 @@ describe('simulator: POST /v1/call', () => {
 				trace_id: expect.stringMatching(UUID),
 			},
 		});
-		expect(sim.callsPlaced()).toHaveLength(0);
+		expect(env.sim.callsPlaced()).toHaveLength(0);
 		const id = res.data.data.conversation_id as string;
-		expect((await api.get(`/v1/conversations/${id}`)).data.data.status).toBe('scheduled');
+		expect((await env.api.get(`/v1/conversations/${id}`)).data.data.status).toBe('scheduled');
 
 		// Not dialled one ms early; dialled at the time, ended callDurationMs later.
 		const due = Date.parse('2026-03-19T14:00:00Z');
-		await sim.clock.advance(due - T0 - 1);
-		expect(sim.callsPlaced()).toHaveLength(0);
-		await sim.clock.advance(1);
-		expect(sim.callsPlaced()).toMatchObject([
+		await env.sim.clock.advance(due - T0 - 1);
+		expect(env.sim.callsPlaced()).toHaveLength(0);
+		await env.sim.clock.advance(1);
+		expect(env.sim.callsPlaced()).toMatchObject([
 			{ conversation_id: id, source: 'scheduled', at: due },
 		]);
-		expect((await api.get(`/v1/conversations/${id}`)).data.data.status).toBe('in_progress');
-		await sim.clock.advance(30_000);
-		const detail = (await api.get(`/v1/conversations/${id}`)).data.data;
+		expect((await env.api.get(`/v1/conversations/${id}`)).data.data.status).toBe('in_progress');
+		await env.sim.clock.advance(30_000);
+		const detail = (await env.api.get(`/v1/conversations/${id}`)).data.data;
 		expect(detail.status).toBe('completed');
 		expect(detail.trace_id).toBe(res.data.data.trace_id);
 	});
@@ -100,7 +90,7 @@ describe('simulator: POST /v1/call', () => {
 			retry_language: 'hi-IN',
 			retry_stage_id: 'stage_follow_up',
 		};
-		const res = await api.post('/v1/call', {
+		const res = await env.api.post('/v1/call', {
 			agent_id: 123,
 			parameters: phoneParams('+919876543210'),
 			retry_context,
@@ -111,13 +101,13 @@ describe('simulator: POST /v1/call', () => {
 	});
 
 	it('uses a supplied conversation_id and returns it', async () => {
-		const res = await api.post('/v1/call', {
+		const res = await env.api.post('/v1/call', {
 			agent_id: 123,
 			parameters: phoneParams('+919876543210'),
 			conversation_id: 'e36853de-9cbb-441e-ad75-d3c8ac82abfb_1',
 		});
 		expect(res.data.data.conversation_id).toBe('e36853de-9cbb-441e-ad75-d3c8ac82abfb_1');
-		const again = await api.post('/v1/call', {
+		const again = await env.api.post('/v1/call', {
 			agent_id: 123,
 			parameters: phoneParams('+919876543211'),
 			conversation_id: 'e36853de-9cbb-441e-ad75-d3c8ac82abfb_1',
@@ -127,7 +117,10 @@ describe('simulator: POST /v1/call', () => {
 	});
 
 	it('rejects a missing or wrong key with the documented 401 body', async () => {
-		for (const client of [simClient(sim, { apiKey: null }), simClient(sim, { apiKey: 'wrong' })]) {
+		for (const client of [
+			simClient(env.sim, { apiKey: null }),
+			simClient(env.sim, { apiKey: 'wrong' }),
+		]) {
 			const res = await client.post('/v1/call', {
 				agent_id: 123,
 				parameters: phoneParams('+919876543210'),
@@ -137,7 +130,7 @@ describe('simulator: POST /v1/call', () => {
 				error: { message: 'invalid or missing api key', type: 'authentication_error' },
 			});
 		}
-		expect(sim.callsPlaced()).toHaveLength(0);
+		expect(env.sim.callsPlaced()).toHaveLength(0);
 	});
 
 	it.each([
@@ -179,13 +172,13 @@ describe('simulator: POST /v1/call', () => {
 			'scheduled_for must be within the next 30 days',
 		],
 	])('400 invalid_request for %j', async (body, message) => {
-		const res = await api.post('/v1/call', body);
+		const res = await env.api.post('/v1/call', body);
 		expect(res.status).toBe(400);
 		expect(res.data).toEqual({ error: { message, type: 'invalid_request' } });
 	});
 
 	it('400 for a body that is not JSON', async () => {
-		const res = await api.post('/v1/call', '{"agent_id": 12', {
+		const res = await env.api.post('/v1/call', '{"agent_id": 12', {
 			headers: { 'Content-Type': 'application/json' },
 			transformRequest: [(d: unknown) => d],
 		});
@@ -197,7 +190,7 @@ describe('simulator: POST /v1/call', () => {
 	});
 
 	it('404 agent not found for an unknown agent', async () => {
-		const res = await api.post('/v1/call', {
+		const res = await env.api.post('/v1/call', {
 			agent_id: 999,
 			parameters: phoneParams('+919876543210'),
 		});
@@ -211,29 +204,37 @@ describe('simulator: POST /v1/call', () => {
 			parameters: phoneParams('+919876543210'),
 			idempotency_key: 'key-1',
 		};
-		expect((await api.post('/v1/call', body)).status).toBe(200);
-		const dup = await api.post('/v1/call', { ...body, parameters: phoneParams('+919876543211') });
+		expect((await env.api.post('/v1/call', body)).status).toBe(200);
+		const dup = await env.api.post('/v1/call', {
+			...body,
+			parameters: phoneParams('+919876543211'),
+		});
 		expect(dup.status).toBe(409);
 		expect(dup.data).toEqual({
 			error: { message: 'idempotency key already used', type: 'duplicate_request' },
 		});
 		// Scope is per agent.
-		expect((await api.post('/v1/call', { ...body, agent_id: 456 })).status).toBe(200);
+		expect((await env.api.post('/v1/call', { ...body, agent_id: 456 })).status).toBe(200);
 		// After 24 h the key is free again.
-		await sim.clock.advance(24 * 3600_000);
+		await env.sim.clock.advance(24 * 3600_000);
 		expect(
-			(await api.post('/v1/call', { ...body, parameters: phoneParams('+919876543212') })).status,
+			(await env.api.post('/v1/call', { ...body, parameters: phoneParams('+919876543212') }))
+				.status,
 		).toBe(200);
-		expect(sim.callsPlaced().map((c) => c.idempotency_key)).toEqual(['key-1', 'key-1', 'key-1']);
+		expect(env.sim.callsPlaced().map((c) => c.idempotency_key)).toEqual([
+			'key-1',
+			'key-1',
+			'key-1',
+		]);
 	});
 
 	it('429 rate_limit_exceeded per number with Retry-After', async () => {
 		const body = { agent_id: 123, parameters: phoneParams('+919876543210') };
 		for (let i = 0; i < 3; i++) {
-			expect((await api.post('/v1/call', body)).status).toBe(200);
-			await sim.clock.advance(60_000);
+			expect((await env.api.post('/v1/call', body)).status).toBe(200);
+			await env.sim.clock.advance(60_000);
 		}
-		const res = await api.post('/v1/call', body);
+		const res = await env.api.post('/v1/call', body);
 		expect(res.status).toBe(429);
 		expect(res.data).toEqual({
 			error: { message: 'rate limit exceeded for this number', type: 'rate_limit_exceeded' },
@@ -242,22 +243,20 @@ describe('simulator: POST /v1/call', () => {
 		expect(res.headers['retry-after']).toBe('420');
 		// Another number is fine.
 		expect(
-			(await api.post('/v1/call', { agent_id: 123, parameters: phoneParams('+919876543211') }))
+			(await env.api.post('/v1/call', { agent_id: 123, parameters: phoneParams('+919876543211') }))
 				.status,
 		).toBe(200);
-		await sim.clock.advance(420_000);
-		expect((await api.post('/v1/call', body)).status).toBe(200);
+		await env.sim.clock.advance(420_000);
+		expect((await env.api.post('/v1/call', body)).status).toBe(200);
 	});
 
 	it('429 concurrent_call_limit_exceeded with current_calls/max_calls above the cap', async () => {
-		await sim.close();
-		sim = await start({ now: T0, maxConcurrentCalls: 2, perNumberLimit: false });
-		api = simClient(sim);
+		await env.restart({ now: T0, maxConcurrentCalls: 2, perNumberLimit: false });
 		const body = { agent_id: 123, parameters: phoneParams('+919876543210') };
-		expect((await api.post('/v1/call', body)).status).toBe(200);
-		await sim.clock.advance(10_000);
-		expect((await api.post('/v1/call', body)).status).toBe(200);
-		const res = await api.post('/v1/call', body);
+		expect((await env.api.post('/v1/call', body)).status).toBe(200);
+		await env.sim.clock.advance(10_000);
+		expect((await env.api.post('/v1/call', body)).status).toBe(200);
+		const res = await env.api.post('/v1/call', body);
 		expect(res.status).toBe(429);
 		expect(res.data).toEqual({
 			error: {
@@ -270,27 +269,29 @@ describe('simulator: POST /v1/call', () => {
 		// First call ends at 30 s; we are at 10 s.
 		expect(res.headers['retry-after']).toBe('20');
 		// Scheduled calls are accepted above the cap.
-		const sched = await api.post('/v1/call', {
+		const sched = await env.api.post('/v1/call', {
 			...body,
 			scheduled_for: new Date(T0 + 3600_000).toISOString(),
 		});
 		expect(sched.status).toBe(200);
-		await sim.clock.advance(20_000);
-		expect((await api.post('/v1/call', body)).status).toBe(200);
-		expect(sim.callsPlaced()).toHaveLength(3);
+		await env.sim.clock.advance(20_000);
+		expect((await env.api.post('/v1/call', body)).status).toBe(200);
+		expect(env.sim.callsPlaced()).toHaveLength(3);
 	});
 
 	it('uses the documented default cap message with 10 calls', async () => {
-		await sim.close();
-		sim = await start({ now: T0, perNumberLimit: false });
-		api = simClient(sim);
+		await env.restart({ now: T0, perNumberLimit: false });
 		for (let i = 0; i < 10; i++) {
 			expect(
-				(await api.post('/v1/call', { agent_id: 123, parameters: phoneParams(`+9198765432${i}0`) }))
-					.status,
+				(
+					await env.api.post('/v1/call', {
+						agent_id: 123,
+						parameters: phoneParams(`+9198765432${i}0`),
+					})
+				).status,
 			).toBe(200);
 		}
-		const res = await api.post('/v1/call', {
+		const res = await env.api.post('/v1/call', {
 			agent_id: 123,
 			parameters: phoneParams('+919876543210'),
 		});
@@ -300,35 +301,33 @@ describe('simulator: POST /v1/call', () => {
 	});
 
 	it('sends X-RateLimit-* headers on every response and 429s when the API limit is spent', async () => {
-		await sim.close();
-		sim = await start({
+		await env.restart({
 			now: Date.parse('2026-03-18T20:53:10Z'),
 			apiRateLimit: { limit: 3, windowMs: 60_000 },
 		});
-		api = simClient(sim);
 		const remaining: string[] = [];
 		for (let i = 0; i < 3; i++) {
-			const r = await api.get('/v1/conversations');
+			const r = await env.api.get('/v1/conversations');
 			expect(r.status).toBe(200);
 			expect(r.headers['x-ratelimit-limit']).toBe('3');
 			expect(r.headers['x-ratelimit-reset']).toBe('2026-03-18T20:54:00+00:00');
 			remaining.push(r.headers['x-ratelimit-remaining'] as string);
 		}
 		expect(remaining).toEqual(['2', '1', '0']);
-		const limited = await api.get('/v1/conversations');
+		const limited = await env.api.get('/v1/conversations');
 		expect(limited.status).toBe(429);
 		expect(limited.data.error.type).toBe('rate_limit_exceeded');
 		expect(limited.headers['retry-after']).toBe('50');
 		expect(limited.headers['x-ratelimit-remaining']).toBe('0');
 		// Error responses carry them too.
-		const unauth = await simClient(sim, { apiKey: null }).get('/v1/conversations');
+		const unauth = await simClient(env.sim, { apiKey: null }).get('/v1/conversations');
 		expect(unauth.headers['x-ratelimit-limit']).toBe('3');
-		await sim.clock.advance(50_000);
-		expect((await api.get('/v1/conversations')).status).toBe(200);
+		await env.sim.clock.advance(50_000);
+		expect((await env.api.get('/v1/conversations')).status).toBe(200);
 	});
 
 	it('404 not_found envelope for unknown routes', async () => {
-		const res = await api.get('/v1/agents');
+		const res = await env.api.get('/v1/agents');
 		expect(res.status).toBe(404);
 		expect(res.data).toEqual({ error: { message: 'not found', type: 'not_found' } });
 	});

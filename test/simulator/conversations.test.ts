@@ -1,29 +1,18 @@
-import type { AxiosInstance } from 'axios';
-
-import { simClient, start, type Simulator } from './index';
+import { useSimulator } from './useSimulator';
 import { wavHeader, wavStream } from './wav';
 
 const T0 = Date.parse('2026-03-18T20:53:41.766Z');
 
 describe('simulator: conversations', () => {
-	let sim: Simulator;
-	let api: AxiosInstance;
-
-	beforeEach(async () => {
-		sim = await start({ now: T0 });
-		api = simClient(sim);
-	});
-	afterEach(async () => {
-		await sim.close();
-	});
+	const env = useSimulator({ now: T0 });
 
 	it('lists with the documented item fields and envelope', async () => {
-		await api.post('/v1/call', {
+		await env.api.post('/v1/call', {
 			agent_id: 123,
 			parameters: [{ name: 'customer_phone', value: '+919876543210' }],
 		});
-		await sim.clock.advance(30_000);
-		const res = await api.get('/v1/conversations', { params: { limit: 10 } });
+		await env.sim.clock.advance(30_000);
+		const res = await env.api.get('/v1/conversations', { params: { limit: 10 } });
 		expect(res.status).toBe(200);
 		expect(res.data).toEqual({
 			data: [
@@ -43,16 +32,16 @@ describe('simulator: conversations', () => {
 	});
 
 	it('returns the documented detail fields', async () => {
-		await api.post('/v1/call', {
+		await env.api.post('/v1/call', {
 			agent_id: 123,
 			parameters: [
 				{ name: 'customer_phone', value: '+919876543210' },
 				{ name: 'customer_name', value: 'Rahul' },
 			],
 		});
-		await sim.clock.advance(30_000);
-		const id = sim.callsPlaced()[0].conversation_id;
-		const res = await api.get(`/v1/conversations/${id}`);
+		await env.sim.clock.advance(30_000);
+		const id = env.sim.callsPlaced()[0].conversation_id;
+		const res = await env.api.get(`/v1/conversations/${id}`);
 		expect(res.status).toBe(200);
 		const d = res.data.data;
 		expect(Object.keys(d).sort()).toEqual(
@@ -77,7 +66,7 @@ describe('simulator: conversations', () => {
 			duration_seconds: 30,
 			failure_reason: null,
 			status: 'completed',
-			trace_id: sim.callsPlaced()[0].trace_id,
+			trace_id: env.sim.callsPlaced()[0].trace_id,
 		});
 		expect(typeof d.results.intent).toBe('string');
 		expect(typeof d.results.sentiment).toBe('string');
@@ -88,15 +77,15 @@ describe('simulator: conversations', () => {
 	});
 
 	it('404 not_found for an unknown conversation', async () => {
-		const res = await api.get('/v1/conversations/nope_1');
+		const res = await env.api.get('/v1/conversations/nope_1');
 		expect(res.status).toBe(404);
 		expect(res.data.error.type).toBe('not_found');
 	});
 
 	it('paginates newest first with limit/offset/has_more/total and filters by agent_id', async () => {
-		sim.seedConversations(45, { agentId: 123 });
-		sim.seedConversations(5, { agentId: 456, phonePrefix: '+1415' });
-		const all = await api.get('/v1/conversations');
+		env.sim.seedConversations(45, { agentId: 123 });
+		env.sim.seedConversations(5, { agentId: 456, phonePrefix: '+1415' });
+		const all = await env.api.get('/v1/conversations');
 		expect(all.data.data).toHaveLength(20);
 		expect(all.data.total).toBe(50);
 		expect(all.data.has_more).toBe(true);
@@ -104,7 +93,7 @@ describe('simulator: conversations', () => {
 		const seen: string[] = [];
 		let offset = 0;
 		for (;;) {
-			const page = await api.get('/v1/conversations', {
+			const page = await env.api.get('/v1/conversations', {
 				params: { agent_id: 123, limit: 20, offset },
 			});
 			expect(page.data.total).toBe(45);
@@ -116,12 +105,12 @@ describe('simulator: conversations', () => {
 		expect(seen).toHaveLength(45);
 		expect(new Set(seen).size).toBe(45);
 
-		const list = (await api.get('/v1/conversations', { params: { limit: 100 } })).data
+		const list = (await env.api.get('/v1/conversations', { params: { limit: 100 } })).data
 			.data as Array<{ start_timestamp: number }>;
 		for (let i = 1; i < list.length; i++)
 			expect(list[i - 1].start_timestamp).toBeGreaterThanOrEqual(list[i].start_timestamp);
 
-		const past = await api.get('/v1/conversations', { params: { offset: 100 } });
+		const past = await env.api.get('/v1/conversations', { params: { offset: 100 } });
 		expect(past.data).toEqual({ data: [], has_more: false, total: 50 });
 	});
 
@@ -132,14 +121,14 @@ describe('simulator: conversations', () => {
 		[{ offset: -1 }, 'offset must be 0 or greater'],
 		[{ agent_id: 'x' }, 'agent_id must be an integer'],
 	])('400 invalid_request for query %j', async (params, message) => {
-		const res = await api.get('/v1/conversations', { params });
+		const res = await env.api.get('/v1/conversations', { params });
 		expect(res.status).toBe(400);
 		expect(res.data).toEqual({ error: { message, type: 'invalid_request' } });
 	});
 
 	it('seeds 10,000 conversations and pages through them', async () => {
-		sim.seedConversations(10_000);
-		const res = await api.get('/v1/conversations', { params: { limit: 100, offset: 9_950 } });
+		env.sim.seedConversations(10_000);
+		const res = await env.api.get('/v1/conversations', { params: { limit: 100, offset: 9_950 } });
 		expect(res.data.total).toBe(10_000);
 		expect(res.data.data).toHaveLength(50);
 		expect(res.data.has_more).toBe(false);
@@ -147,23 +136,23 @@ describe('simulator: conversations', () => {
 
 	describe('recording', () => {
 		const callAndGetId = async (phone = '+919876543210'): Promise<string> => {
-			await api.post('/v1/call', {
+			await env.api.post('/v1/call', {
 				agent_id: 123,
 				parameters: [{ name: 'customer_phone', value: phone }],
 			});
-			return sim.callsPlaced().slice(-1)[0].conversation_id;
+			return env.sim.callsPlaced().slice(-1)[0].conversation_id;
 		};
 
 		it('404s while live and until recordingDelayMs after the end, then serves a valid WAV', async () => {
 			const id = await callAndGetId();
 			const url = `/v1/conversations/${id}/recording`;
-			const live = await api.get(url);
+			const live = await env.api.get(url);
 			expect(live.status).toBe(404);
 			expect(live.data).toEqual({ error: { message: 'recording not found', type: 'not_found' } });
-			await sim.clock.advance(30_000 + 9_999);
-			expect((await api.get(url)).status).toBe(404);
-			await sim.clock.advance(1);
-			const res = await api.get(url, { responseType: 'arraybuffer' });
+			await env.sim.clock.advance(30_000 + 9_999);
+			expect((await env.api.get(url)).status).toBe(404);
+			await env.sim.clock.advance(1);
+			const res = await env.api.get(url, { responseType: 'arraybuffer' });
 			expect(res.status).toBe(200);
 			expect(res.headers['content-type']).toBe('audio/wav');
 			const buf = Buffer.from(res.data as ArrayBuffer);
@@ -178,12 +167,10 @@ describe('simulator: conversations', () => {
 		});
 
 		it('serves the configured size', async () => {
-			await sim.close();
-			sim = await start({ now: T0, recordingBytes: 3 * 1024 * 1024 + 100, recordingDelayMs: 0 });
-			api = simClient(sim);
+			await env.restart({ now: T0, recordingBytes: 3 * 1024 * 1024 + 100, recordingDelayMs: 0 });
 			const id = await callAndGetId();
-			await sim.clock.advance(30_000);
-			const res = await api.get(`/v1/conversations/${id}/recording`, {
+			await env.sim.clock.advance(30_000);
+			const res = await env.api.get(`/v1/conversations/${id}/recording`, {
 				responseType: 'arraybuffer',
 			});
 			const buf = Buffer.from(res.data as ArrayBuffer);
@@ -193,16 +180,16 @@ describe('simulator: conversations', () => {
 
 		it('404s for calls that did not complete', async () => {
 			const id = await callAndGetId('+919876543215');
-			await sim.clock.advance(3_600_000);
-			expect((await api.get(`/v1/conversations/${id}`)).data.data.status).toBe('no_answer');
-			const res = await api.get(`/v1/conversations/${id}/recording`);
+			await env.sim.clock.advance(3_600_000);
+			expect((await env.api.get(`/v1/conversations/${id}`)).data.data.status).toBe('no_answer');
+			const res = await env.api.get(`/v1/conversations/${id}/recording`);
 			expect(res.status).toBe(404);
 			expect(res.data.error.type).toBe('not_found');
 		});
 
 		it('is ready for seeded completed conversations', async () => {
-			const [c] = sim.seedConversations(1, { status: 'completed' });
-			const res = await api.get(`/v1/conversations/${c.conversation_id}/recording`, {
+			const [c] = env.sim.seedConversations(1, { status: 'completed' });
+			const res = await env.api.get(`/v1/conversations/${c.conversation_id}/recording`, {
 				responseType: 'arraybuffer',
 			});
 			expect(res.status).toBe(200);

@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 
-import { simClient, start, startWebhookReceiver, type Simulator } from './index';
+import { simClient, start, startWebhookReceiver } from './index';
+import { useSimulator } from './useSimulator';
 
 const T0 = Date.parse('2026-03-18T20:53:41.766Z');
 const callBody = {
@@ -9,44 +10,35 @@ const callBody = {
 };
 
 describe('simulator: fault injection', () => {
-	let sim: Simulator;
-	let api: AxiosInstance;
-
-	beforeEach(async () => {
-		sim = await start({ now: T0 });
-		api = simClient(sim);
-	});
-	afterEach(async () => {
-		await sim.close();
-	});
+	const env = useSimulator({ now: T0 });
 
 	it('error500 answers the documented internal_error envelope and does not place the call', async () => {
-		sim.faults.add({ path: '/v1/call', kind: 'error500' });
-		const res = await api.post('/v1/call', callBody);
+		env.sim.faults.add({ path: '/v1/call', kind: 'error500' });
+		const res = await env.api.post('/v1/call', callBody);
 		expect(res.status).toBe(500);
 		expect(res.data).toEqual({
 			error: { message: 'internal server error', type: 'internal_error' },
 		});
-		expect(sim.callsPlaced()).toHaveLength(0);
-		expect(sim.log[0]).toMatchObject({ path: '/v1/call', status: 500, fault: 'error500' });
+		expect(env.sim.callsPlaced()).toHaveLength(0);
+		expect(env.sim.log[0]).toMatchObject({ path: '/v1/call', status: 500, fault: 'error500' });
 		// count defaults to 1
-		expect((await api.post('/v1/call', callBody)).status).toBe(200);
+		expect((await env.api.post('/v1/call', callBody)).status).toBe(200);
 	});
 
 	it('html502 answers text/html', async () => {
-		sim.faults.add({ method: 'GET', path: /^\/v1\/conversations/, kind: 'html502', count: 2 });
+		env.sim.faults.add({ method: 'GET', path: /^\/v1\/conversations/, kind: 'html502', count: 2 });
 		for (let i = 0; i < 2; i++) {
-			const res = await api.get('/v1/conversations');
+			const res = await env.api.get('/v1/conversations');
 			expect(res.status).toBe(502);
 			expect(res.headers['content-type']).toMatch(/^text\/html/);
 			expect(String(res.data)).toContain('502 Bad Gateway');
 		}
-		expect((await api.get('/v1/conversations')).status).toBe(200);
+		expect((await env.api.get('/v1/conversations')).status).toBe(200);
 	});
 
 	it('truncatedJson answers 500 with a body that is not valid JSON', async () => {
-		sim.faults.add({ path: '/v1/conversations', kind: 'truncatedJson' });
-		const res = await api.get('/v1/conversations', {
+		env.sim.faults.add({ path: '/v1/conversations', kind: 'truncatedJson' });
+		const res = await env.api.get('/v1/conversations', {
 			responseType: 'text',
 			transformResponse: [(d: unknown) => d],
 		});
@@ -55,37 +47,39 @@ describe('simulator: fault injection', () => {
 	});
 
 	it('reset drops the connection', async () => {
-		sim.faults.add({ path: '/v1/call', kind: 'reset' });
-		await expect(api.post('/v1/call', callBody)).rejects.toMatchObject({
+		env.sim.faults.add({ path: '/v1/call', kind: 'reset' });
+		await expect(env.api.post('/v1/call', callBody)).rejects.toMatchObject({
 			code: expect.stringMatching(/ECONNRESET|ERR_BAD_RESPONSE|socket hang up/),
 		});
-		expect(sim.callsPlaced()).toHaveLength(0);
+		expect(env.sim.callsPlaced()).toHaveLength(0);
 	});
 
 	it('after: the call IS placed, but the response is lost', async () => {
-		sim.faults.add({ path: '/v1/call', kind: 'reset', after: true });
-		await expect(api.post('/v1/call', { ...callBody, idempotency_key: 'k1' })).rejects.toBeTruthy();
-		expect(sim.callsPlaced()).toHaveLength(1);
+		env.sim.faults.add({ path: '/v1/call', kind: 'reset', after: true });
+		await expect(
+			env.api.post('/v1/call', { ...callBody, idempotency_key: 'k1' }),
+		).rejects.toBeTruthy();
+		expect(env.sim.callsPlaced()).toHaveLength(1);
 		// The client's retry with the same key must not dial twice.
-		const retry = await api.post('/v1/call', { ...callBody, idempotency_key: 'k1' });
+		const retry = await env.api.post('/v1/call', { ...callBody, idempotency_key: 'k1' });
 		expect(retry.status).toBe(409);
-		expect(sim.callsPlaced()).toHaveLength(1);
+		expect(env.sim.callsPlaced()).toHaveLength(1);
 	});
 
 	it('after + error500 places the call and answers 500', async () => {
-		sim.faults.add({ path: '/v1/call', kind: 'error500', after: true });
-		expect((await api.post('/v1/call', callBody)).status).toBe(500);
-		expect(sim.callsPlaced()).toHaveLength(1);
+		env.sim.faults.add({ path: '/v1/call', kind: 'error500', after: true });
+		expect((await env.api.post('/v1/call', callBody)).status).toBe(500);
+		expect(env.sim.callsPlaced()).toHaveLength(1);
 	});
 
 	it('rateLimit429 and concurrent429 carry Retry-After (0 allowed)', async () => {
-		sim.faults.add({ path: '/v1/call', kind: 'rateLimit429', retryAfter: 0 });
-		sim.faults.add({ path: '/v1/call', kind: 'concurrent429', retryAfter: 7 });
-		const a = await api.post('/v1/call', callBody);
+		env.sim.faults.add({ path: '/v1/call', kind: 'rateLimit429', retryAfter: 0 });
+		env.sim.faults.add({ path: '/v1/call', kind: 'concurrent429', retryAfter: 7 });
+		const a = await env.api.post('/v1/call', callBody);
 		expect(a.status).toBe(429);
 		expect(a.headers['retry-after']).toBe('0');
 		expect(a.data.error.type).toBe('rate_limit_exceeded');
-		const b = await api.post('/v1/call', callBody);
+		const b = await env.api.post('/v1/call', callBody);
 		expect(b.status).toBe(429);
 		expect(b.headers['retry-after']).toBe('7');
 		expect(b.data.error).toEqual({
@@ -94,41 +88,42 @@ describe('simulator: fault injection', () => {
 			current_calls: 10,
 			max_calls: 10,
 		});
-		expect(sim.callsPlaced()).toHaveLength(0);
+		expect(env.sim.callsPlaced()).toHaveLength(0);
 	});
 
 	it('every: fires on every Nth matching request', async () => {
-		await sim.close();
-		sim = await start({ now: T0, perNumberLimit: false, maxConcurrentCalls: 100 });
-		api = simClient(sim);
-		sim.faults.add({ method: 'POST', path: '/v1/call', kind: 'rateLimit429', every: 10 });
+		await env.restart({ now: T0, perNumberLimit: false, maxConcurrentCalls: 100 });
+		env.sim.faults.add({ method: 'POST', path: '/v1/call', kind: 'rateLimit429', every: 10 });
 		const statuses: number[] = [];
-		for (let i = 0; i < 30; i++) statuses.push((await api.post('/v1/call', callBody)).status);
+		for (let i = 0; i < 30; i++) statuses.push((await env.api.post('/v1/call', callBody)).status);
 		expect(statuses.filter((s) => s === 429)).toHaveLength(3);
 		expect(statuses[9]).toBe(429);
 		expect(statuses[19]).toBe(429);
-		expect(sim.callsPlaced()).toHaveLength(27);
-		sim.faults.clear();
-		expect((await api.post('/v1/call', callBody)).status).toBe(200);
+		expect(env.sim.callsPlaced()).toHaveLength(27);
+		env.sim.faults.clear();
+		expect((await env.api.post('/v1/call', callBody)).status).toBe(200);
 	});
 
 	it('hang never answers (until close)', async () => {
-		sim.faults.add({ path: '/v1/conversations', kind: 'hang' });
-		const pending = api.get('/v1/conversations').then(
+		env.sim.faults.add({ path: '/v1/conversations', kind: 'hang' });
+		const pending = env.api.get('/v1/conversations').then(
 			() => 'answered',
 			() => 'dropped',
 		);
-		const race = await Promise.race([pending, sim.clock.advance(0).then(() => 'still waiting')]);
+		const race = await Promise.race([
+			pending,
+			env.sim.clock.advance(0).then(() => 'still waiting'),
+		]);
 		expect(race).toBe('still waiting');
-		await sim.close();
+		await env.sim.close();
 		expect(await pending).toBe('dropped');
-		sim = await start({ now: T0 }); // for afterEach
+		env.sim = await start({ now: T0 }); // for afterEach
 	});
 
 	it('logs every API request with the Authorization value redacted', async () => {
-		await api.post('/v1/call', { ...callBody, metadata: 'm' });
-		await api.get('/v1/conversations', { params: { limit: 5 } });
-		expect(sim.log).toEqual([
+		await env.api.post('/v1/call', { ...callBody, metadata: 'm' });
+		await env.api.get('/v1/conversations', { params: { limit: 5 } });
+		expect(env.sim.log).toEqual([
 			expect.objectContaining({
 				method: 'POST',
 				path: '/v1/call',
@@ -143,26 +138,20 @@ describe('simulator: fault injection', () => {
 				status: 200,
 			}),
 		]);
-		expect(sim.log[0].headers.authorization).toBe('Bearer [redacted]');
-		expect(JSON.stringify(sim.log)).not.toContain(sim.apiKey);
-		sim.clearLog();
-		expect(sim.log).toHaveLength(0);
+		expect(env.sim.log[0].headers.authorization).toBe('Bearer [redacted]');
+		expect(JSON.stringify(env.sim.log)).not.toContain(env.sim.apiKey);
+		env.sim.clearLog();
+		expect(env.sim.log).toHaveLength(0);
 	});
 });
 
 describe('simulator: admin HTTP API', () => {
-	let sim: Simulator;
+	const env = useSimulator({ now: T0 });
 	let admin: AxiosInstance;
-	let api: AxiosInstance;
 
 	beforeEach(async () => {
-		sim = await start({ now: T0 });
-		api = simClient(sim);
 		// No key on admin routes.
-		admin = simClient(sim, { apiKey: null });
-	});
-	afterEach(async () => {
-		await sim.close();
+		admin = simClient(env.sim, { apiKey: null });
 	});
 
 	it('drives a call end to end: target, call, clock, calls, deliveries, log, reset', async () => {
@@ -177,10 +166,10 @@ describe('simulator: admin HTTP API', () => {
 			expect(t.status).toBe(200);
 			expect(t.data.data).toMatchObject({
 				name: 'e2e',
-				secret: sim.webhookSecret,
+				secret: env.sim.webhookSecret,
 				includeTranscript: true,
 			});
-			await api.post('/v1/call', callBody);
+			await env.api.post('/v1/call', callBody);
 			const calls = await admin.get('/__admin/calls');
 			expect(calls.data.data).toHaveLength(1);
 			const adv = await admin.post('/__admin/clock/advance', { ms: 30_000 });
@@ -196,17 +185,17 @@ describe('simulator: admin HTTP API', () => {
 			).toEqual(['/v1/call']);
 
 			expect((await admin.post('/__admin/reset')).status).toBe(200);
-			expect(sim.callsPlaced()).toHaveLength(0);
-			expect(sim.log).toHaveLength(0);
-			expect(sim.deliveries).toHaveLength(0);
-			expect((await api.get('/v1/conversations')).data.total).toBe(0);
+			expect(env.sim.callsPlaced()).toHaveLength(0);
+			expect(env.sim.log).toHaveLength(0);
+			expect(env.sim.deliveries).toHaveLength(0);
+			expect((await env.api.get('/v1/conversations')).data.total).toBe(0);
 		} finally {
 			await rx.close();
 		}
 	});
 
 	it('ends a call with a forced status', async () => {
-		await api.post('/v1/call', { ...callBody, conversation_id: 'conv-1_1' });
+		await env.api.post('/v1/call', { ...callBody, conversation_id: 'conv-1_1' });
 		const res = await admin.post('/__admin/calls/conv-1_1/end', { status: 'no_answer' });
 		expect(res.data.data).toEqual({ conversation_id: 'conv-1_1', status: 'no_answer' });
 		expect((await admin.post('/__admin/calls/conv-1_1/end', {})).status).toBe(409);
@@ -218,7 +207,9 @@ describe('simulator: admin HTTP API', () => {
 		expect(
 			(await admin.post('/__admin/seed/conversations', { n: 30, agent_id: 456 })).data.data,
 		).toEqual({ seeded: 30 });
-		expect((await api.get('/v1/conversations', { params: { agent_id: 456 } })).data.total).toBe(30);
+		expect((await env.api.get('/v1/conversations', { params: { agent_id: 456 } })).data.total).toBe(
+			30,
+		);
 		const b = await admin.post('/__admin/seed/batch', { rows: 3 });
 		expect(b.data.data).toEqual({ id: expect.any(Number), total_recipients: 3 });
 
@@ -235,20 +226,20 @@ describe('simulator: admin HTTP API', () => {
 			(await admin.post('/__admin/faults', { path_regex: '^/v1/batch', kind: 'html502' })).status,
 		).toBe(200);
 		expect((await admin.get('/__admin/faults')).data.data).toHaveLength(2);
-		expect((await api.get('/v1/conversations')).status).toBe(500);
-		expect((await api.get('/v1/batch-calls')).status).toBe(502);
+		expect((await env.api.get('/v1/conversations')).status).toBe(500);
+		expect((await env.api.get('/v1/batch-calls')).status).toBe(502);
 		expect((await admin.post('/__admin/faults', { path: '/', kind: 'nope' })).status).toBe(400);
 		await admin.post('/__admin/faults', { path: '/v1', kind: 'error500' });
 		expect((await admin.delete('/__admin/faults')).status).toBe(200);
-		expect((await api.get('/v1/conversations')).status).toBe(200);
+		expect((await env.api.get('/v1/conversations')).status).toBe(200);
 	});
 
 	it('404s unknown admin routes and is not logged as API traffic', async () => {
 		expect((await admin.get('/__admin/nope')).status).toBe(404);
-		expect(sim.log).toHaveLength(0);
+		expect(env.sim.log).toHaveLength(0);
 	});
 
 	it('binds to 127.0.0.1', () => {
-		expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+		expect(env.sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 	});
 });

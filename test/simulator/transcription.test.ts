@@ -1,6 +1,5 @@
-import type { AxiosInstance } from 'axios';
-
-import { simClient, start, type Simulator } from './index';
+import { simClient } from './index';
+import { useSimulator } from './useSimulator';
 import { wavHeader } from './wav';
 
 function audioForm(
@@ -21,19 +20,10 @@ function audioForm(
 }
 
 describe('simulator: transcription', () => {
-	let sim: Simulator;
-	let api: AxiosInstance;
-
-	beforeEach(async () => {
-		sim = await start({ now: Date.parse('2026-03-18T20:00:00Z') });
-		api = simClient(sim);
-	});
-	afterEach(async () => {
-		await sim.close();
-	});
+	const env = useSimulator({ now: Date.parse('2026-03-18T20:00:00Z') });
 
 	it('runs the documented example: pending, then completed with utterances (no data wrapper)', async () => {
-		const res = await api.post(
+		const res = await env.api.post(
 			'/v1/transcription/jobs',
 			audioForm({ languages: 'hi-IN,en-IN', diarize: 'true', format: 'standard' }),
 		);
@@ -45,14 +35,14 @@ describe('simulator: transcription', () => {
 		});
 		const id = res.data.id as string;
 
-		await sim.clock.advance(4_999);
-		expect((await api.get(`/v1/transcription/jobs/${id}`)).data).toEqual({
+		await env.sim.clock.advance(4_999);
+		expect((await env.api.get(`/v1/transcription/jobs/${id}`)).data).toEqual({
 			id,
 			engine: 'sarvam',
 			status: 'pending',
 		});
-		await sim.clock.advance(1);
-		const done = await api.get(`/v1/transcription/jobs/${id}`);
+		await env.sim.clock.advance(1);
+		const done = await env.api.get(`/v1/transcription/jobs/${id}`);
 		expect(done.status).toBe(200);
 		expect(done.data).toEqual({
 			id,
@@ -73,31 +63,33 @@ describe('simulator: transcription', () => {
 	});
 
 	it('omits utterances without diarize=true; code_mixed changes the text', async () => {
-		const a = (await api.post('/v1/transcription/jobs', audioForm({ languages: 'en-IN' }))).data.id;
+		const a = (await env.api.post('/v1/transcription/jobs', audioForm({ languages: 'en-IN' }))).data
+			.id;
 		const b = (
-			await api.post(
+			await env.api.post(
 				'/v1/transcription/jobs',
 				audioForm({ format: 'code_mixed', diarize: 'false' }),
 			)
 		).data.id;
-		await sim.clock.advance(5_000);
-		const ja = (await api.get(`/v1/transcription/jobs/${a}`)).data;
+		await env.sim.clock.advance(5_000);
+		const ja = (await env.api.get(`/v1/transcription/jobs/${a}`)).data;
 		expect(ja).toMatchObject({
 			status: 'completed',
 			language: 'en-IN',
 			text: expect.stringContaining('Hello'),
 		});
 		expect(ja).not.toHaveProperty('utterances');
-		const jb = (await api.get(`/v1/transcription/jobs/${b}`)).data;
+		const jb = (await env.api.get(`/v1/transcription/jobs/${b}`)).data;
 		expect(jb.text).toMatch(/नमस्ते, I am/);
 		expect(jb).not.toHaveProperty('utterances');
 	});
 
 	it('fails deterministically for a file name containing "fail"', async () => {
-		const id = (await api.post('/v1/transcription/jobs', audioForm({}, { name: 'will-fail.wav' })))
-			.data.id;
-		await sim.clock.advance(5_000);
-		expect((await api.get(`/v1/transcription/jobs/${id}`)).data).toEqual({
+		const id = (
+			await env.api.post('/v1/transcription/jobs', audioForm({}, { name: 'will-fail.wav' }))
+		).data.id;
+		await env.sim.clock.advance(5_000);
+		expect((await env.api.get(`/v1/transcription/jobs/${id}`)).data).toEqual({
 			id,
 			engine: 'sarvam',
 			status: 'failed',
@@ -112,18 +104,18 @@ describe('simulator: transcription', () => {
 		['diarize must be true or false', { diarize: 'yes' }, {}],
 		['format must be standard or code_mixed', { format: 'verbatim' }, {}],
 	])('400 invalid_request: %s', async (message, fields, file) => {
-		const res = await api.post('/v1/transcription/jobs', audioForm(fields, file));
+		const res = await env.api.post('/v1/transcription/jobs', audioForm(fields, file));
 		expect(res.status).toBe(400);
 		expect(res.data).toEqual({ error: { message, type: 'invalid_request' } });
 	});
 
 	it('404 not_found for an unknown job; 401 without a key', async () => {
-		const res = await api.get('/v1/transcription/jobs/job_nope');
+		const res = await env.api.get('/v1/transcription/jobs/job_nope');
 		expect(res.status).toBe(404);
 		expect(res.data).toEqual({
 			error: { message: 'transcription job not found', type: 'not_found' },
 		});
-		const unauth = await simClient(sim, { apiKey: null }).post(
+		const unauth = await simClient(env.sim, { apiKey: null }).post(
 			'/v1/transcription/jobs',
 			audioForm(),
 		);

@@ -1,14 +1,12 @@
 import { createHmac } from 'crypto';
-import type { AxiosInstance } from 'axios';
 
 import {
 	simClient,
-	start,
 	startWebhookReceiver,
-	type Simulator,
 	type WebhookEventPayload,
 	type WebhookReceiver,
 } from './index';
+import { useSimulator } from './useSimulator';
 
 const payload = (r: { body: unknown }): WebhookEventPayload => r.body as WebhookEventPayload;
 
@@ -18,17 +16,13 @@ const hmac = (secret: string, raw: Buffer): string =>
 	`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 
 describe('simulator: webhooks', () => {
-	let sim: Simulator;
-	let api: AxiosInstance;
+	const env = useSimulator({ now: T0, webhookSecret: 'whsec_test' });
 	let rx: WebhookReceiver;
 
 	beforeEach(async () => {
-		sim = await start({ now: T0, webhookSecret: 'whsec_test' });
-		api = simClient(sim);
 		rx = await startWebhookReceiver();
 	});
 	afterEach(async () => {
-		await sim.close();
 		await rx.close();
 	});
 
@@ -37,7 +31,7 @@ describe('simulator: webhooks', () => {
 		extra: Record<string, unknown> = {},
 		agentId = 497,
 	): Promise<string> => {
-		const res = await api.post('/v1/call', {
+		const res = await env.api.post('/v1/call', {
 			agent_id: agentId,
 			parameters: [
 				{ name: 'customer_phone', value: phone },
@@ -47,11 +41,11 @@ describe('simulator: webhooks', () => {
 			...extra,
 		});
 		expect(res.status).toBe(200);
-		return sim.callsPlaced().slice(-1)[0].conversation_id;
+		return env.sim.callsPlaced().slice(-1)[0].conversation_id;
 	};
 
 	it('delivers call.completed with the documented envelope, headers and a valid signature', async () => {
-		sim.addWebhookTarget(497, {
+		env.sim.addWebhookTarget(497, {
 			name: 'crm-sync',
 			url: rx.url,
 			includeTranscript: true,
@@ -64,7 +58,7 @@ describe('simulator: webhooks', () => {
 			retry_stage_id: 'stage_follow_up',
 		};
 		const id = await call('+917014675791', { retry_context });
-		await sim.clock.advance(30_000);
+		await env.sim.clock.advance(30_000);
 		expect(rx.received).toHaveLength(1);
 		const r = rx.received[0];
 		const body = payload(r);
@@ -88,11 +82,11 @@ describe('simulator: webhooks', () => {
 					ended_at: new Date(T0 + 30_000).toISOString(),
 					failure_reason: null,
 					from_phone: '+918065177389',
-					recording_url: `${sim.url}/v1/conversations/${id}/recording`,
+					recording_url: `${env.sim.url}/v1/conversations/${id}/recording`,
 					started_at: new Date(T0).toISOString(),
 					status: 'completed',
 					to_phone: '+917014675791',
-					trace_id: sim.callsPlaced()[0].trace_id,
+					trace_id: env.sim.callsPlaced()[0].trace_id,
 				},
 				results: { intent: expect.any(String), sentiment: expect.any(String) },
 				retry: { attempt_number: 1, is_final_attempt: true, max_attempts: 1, next_retry_at: null },
@@ -100,7 +94,7 @@ describe('simulator: webhooks', () => {
 				transcript: expect.stringMatching(/^BOT: Hello Rahul.*\nHUMAN: /s),
 			},
 		});
-		expect(sim.deliveries).toEqual([
+		expect(env.sim.deliveries).toEqual([
 			expect.objectContaining({
 				event_id: body.event_id,
 				attempt: 1,
@@ -111,19 +105,21 @@ describe('simulator: webhooks', () => {
 			}),
 		]);
 		// The recording URL works (with the key) once the recording is ready.
-		await sim.clock.advance(10_000);
-		expect((await api.get(body.data.call.recording_url!.slice(sim.url.length))).status).toBe(200);
+		await env.sim.clock.advance(10_000);
+		expect(
+			(await env.api.get(body.data.call.recording_url!.slice(env.sim.url.length))).status,
+		).toBe(200);
 	});
 
 	it('sends failure events without transcript and with recording_url null', async () => {
-		sim.addWebhookTarget(497, {
+		env.sim.addWebhookTarget(497, {
 			name: 'ops',
 			url: rx.url,
 			includeTranscript: true,
 			includeRecordingUrl: true,
 		});
 		await call('+917014675795');
-		await sim.clock.advance(30_000);
+		await env.sim.clock.advance(30_000);
 		const body = payload(rx.received[0]);
 		expect(body.event_type).toBe('call.no_answer');
 		expect(body.data.call).toMatchObject({
@@ -142,67 +138,67 @@ describe('simulator: webhooks', () => {
 	});
 
 	it('omits transcript and recording_url unless the target asks for them', async () => {
-		sim.addWebhookTarget(497, { name: 'plain', url: rx.url });
+		env.sim.addWebhookTarget(497, { name: 'plain', url: rx.url });
 		await call('+917014675791');
-		await sim.clock.advance(30_000);
+		await env.sim.clock.advance(30_000);
 		const body = payload(rx.received[0]);
 		expect(body.data.call.recording_url).toBeNull();
 		expect(body.data).not.toHaveProperty('transcript');
 	});
 
 	it('only delivers to active targets subscribed to the event, of the call’s agent', async () => {
-		sim.addWebhookTarget(497, {
+		env.sim.addWebhookTarget(497, {
 			name: 'completed-only',
 			url: `${rx.url}/a`,
 			events: ['call.completed'],
 		});
-		sim.addWebhookTarget(497, { name: 'busy-only', url: `${rx.url}/b`, events: ['call.busy'] });
-		sim.addWebhookTarget(497, { name: 'inactive', url: `${rx.url}/c`, active: false });
-		sim.addWebhookTarget(123, { name: 'other-agent', url: `${rx.url}/d` });
+		env.sim.addWebhookTarget(497, { name: 'busy-only', url: `${rx.url}/b`, events: ['call.busy'] });
+		env.sim.addWebhookTarget(497, { name: 'inactive', url: `${rx.url}/c`, active: false });
+		env.sim.addWebhookTarget(123, { name: 'other-agent', url: `${rx.url}/d` });
 		await call('+917014675796'); // busy
-		await sim.clock.advance(30_000);
+		await env.sim.clock.advance(30_000);
 		expect(rx.received.map((r) => r.path)).toEqual(['/hook/b']);
 	});
 
 	it('enforces 5 targets per agent and unique names', () => {
-		for (let i = 0; i < 5; i++) sim.addWebhookTarget(497, { name: `t${i}`, url: rx.url });
-		expect(() => sim.addWebhookTarget(497, { name: 't5', url: rx.url })).toThrow(
+		for (let i = 0; i < 5; i++) env.sim.addWebhookTarget(497, { name: `t${i}`, url: rx.url });
+		expect(() => env.sim.addWebhookTarget(497, { name: 't5', url: rx.url })).toThrow(
 			'already has 5 webhook targets',
 		);
-		expect(() => sim.addWebhookTarget(123, { name: 'a', url: rx.url })).not.toThrow();
-		expect(() => sim.addWebhookTarget(123, { name: 'a', url: rx.url })).toThrow('already used');
+		expect(() => env.sim.addWebhookTarget(123, { name: 'a', url: rx.url })).not.toThrow();
+		expect(() => env.sim.addWebhookTarget(123, { name: 'a', url: rx.url })).toThrow('already used');
 	});
 
 	it('omits the signature header when the target has no secret', async () => {
-		sim.addWebhookTarget(497, { name: 'unsigned', url: rx.url, secret: null });
+		env.sim.addWebhookTarget(497, { name: 'unsigned', url: rx.url, secret: null });
 		await call('+917014675791');
-		await sim.clock.advance(30_000);
+		await env.sim.clock.advance(30_000);
 		expect(rx.received[0].headers).not.toHaveProperty('x-formantai-signature');
 	});
 
 	it('uses the target’s own secret', async () => {
-		sim.addWebhookTarget(497, { name: 'own', url: rx.url, secret: 'per-target-secret' });
+		env.sim.addWebhookTarget(497, { name: 'own', url: rx.url, secret: 'per-target-secret' });
 		await call('+917014675791');
-		await sim.clock.advance(30_000);
+		await env.sim.clock.advance(30_000);
 		expect(rx.received[0].headers['x-formantai-signature']).toBe(
 			hmac('per-target-secret', rx.received[0].raw),
 		);
 	});
 
 	it('retries on 5xx / 429 / network errors at +30 s and then +300 s with the same event and bytes', async () => {
-		sim.addWebhookTarget(497, { name: 'flaky', url: rx.url });
+		env.sim.addWebhookTarget(497, { name: 'flaky', url: rx.url });
 		rx.respond((_, n) => (n === 1 ? 503 : n === 2 ? 'reset' : 429));
 		await call('+917014675791');
 		const end = T0 + 30_000;
-		await sim.clock.advance(30_000);
+		await env.sim.clock.advance(30_000);
 		expect(rx.received).toHaveLength(1);
-		await sim.clock.advance(29_999);
+		await env.sim.clock.advance(29_999);
 		expect(rx.received).toHaveLength(1);
-		await sim.clock.advance(1);
+		await env.sim.clock.advance(1);
 		expect(rx.received).toHaveLength(2);
-		await sim.clock.advance(300_000);
+		await env.sim.clock.advance(300_000);
 		expect(rx.received).toHaveLength(3);
-		await sim.clock.advance(3_600_000);
+		await env.sim.clock.advance(3_600_000);
 		expect(rx.received).toHaveLength(3);
 
 		const ids = new Set(rx.received.map((r) => r.headers['x-formantai-event-id']));
@@ -213,7 +209,7 @@ describe('simulator: webhooks', () => {
 			expect(r.headers['x-formantai-signature']).toBe(hmac('whsec_test', r.raw));
 
 		expect(
-			sim.deliveries.map((d) => ({
+			env.sim.deliveries.map((d) => ({
 				attempt: d.attempt,
 				at: d.at,
 				status: d.status,
@@ -225,12 +221,12 @@ describe('simulator: webhooks', () => {
 			{ attempt: 2, at: end + 30_000, status: undefined, ok: false, next: end + 330_000 },
 			{ attempt: 3, at: end + 330_000, status: 429, ok: false, next: null },
 		]);
-		expect(sim.deliveries[1].error).toBeTruthy();
+		expect(env.sim.deliveries[1].error).toBeTruthy();
 	});
 
 	it('stops after a 2xx on a retry, and does not retry other 4xx', async () => {
-		sim.addWebhookTarget(497, { name: 'recovering', url: `${rx.url}/ok` });
-		sim.addWebhookTarget(497, { name: 'rejecting', url: `${rx.url}/reject` });
+		env.sim.addWebhookTarget(497, { name: 'recovering', url: `${rx.url}/ok` });
+		env.sim.addWebhookTarget(497, { name: 'rejecting', url: `${rx.url}/reject` });
 		let okCalls = 0;
 		rx.respond((r) => {
 			if (r.path.endsWith('/reject')) return 400;
@@ -238,29 +234,29 @@ describe('simulator: webhooks', () => {
 			return okCalls === 1 ? 500 : 200;
 		});
 		await call('+917014675791');
-		await sim.clock.advance(30_000 + 30_000 + 300_000);
+		await env.sim.clock.advance(30_000 + 30_000 + 300_000);
 		const byTarget = (t: string) =>
-			sim.deliveries.filter((d) => d.target === t).map((d) => d.status);
+			env.sim.deliveries.filter((d) => d.target === t).map((d) => d.status);
 		expect(byTarget('recovering')).toEqual([500, 200]);
 		expect(byTarget('rejecting')).toEqual([400]);
 	});
 
 	it('endCall delivers the forced outcome immediately', async () => {
-		sim.addWebhookTarget(497, { name: 'x', url: rx.url });
+		env.sim.addWebhookTarget(497, { name: 'x', url: rx.url });
 		const id = await call('+917014675791');
-		await sim.endCall(id, 'telephony_failed');
+		await env.sim.endCall(id, 'telephony_failed');
 		expect(rx.received).toHaveLength(1);
 		expect(payload(rx.received[0]).event_type).toBe('call.telephony_failed');
 		expect(payload(rx.received[0]).data.call.failure_reason).toBe('telephony_provider_error');
 	});
 
 	it('delivers for batch rows too', async () => {
-		sim.addWebhookTarget(123, { name: 'batch', url: rx.url });
-		sim.seedBatch({
+		env.sim.addWebhookTarget(123, { name: 'batch', url: rx.url });
+		env.sim.seedBatch({
 			agentId: 123,
 			rows: [{ customer_phone: '+919812345670', customer_name: 'Anita', loan_id: 'LN-67890' }],
 		});
-		await sim.clock.advance(31_000);
+		await env.sim.clock.advance(31_000);
 		expect(payload(rx.received[0]).data.call.call_parameters).toEqual({
 			customer_name: 'Anita',
 			loan_id: 'LN-67890',
@@ -268,14 +264,14 @@ describe('simulator: webhooks', () => {
 	});
 
 	it('redelivers a past event byte for byte, once, over the admin API', async () => {
-		sim.addWebhookTarget(497, { name: 'again', url: rx.url });
+		env.sim.addWebhookTarget(497, { name: 'again', url: rx.url });
 		const id = await call('+917014675791');
-		await sim.endCall(id);
+		await env.sim.endCall(id);
 		const first = rx.received[0];
 		const eventId = payload(first).event_id;
-		await sim.clock.advance(45_000);
+		await env.sim.clock.advance(45_000);
 
-		const admin = simClient(sim, { apiKey: null });
+		const admin = simClient(env.sim, { apiKey: null });
 		const res = await admin.post(`/__admin/deliveries/${eventId}/redeliver`);
 		expect(res.status).toBe(200);
 		expect(res.data.data).toMatchObject({
@@ -293,7 +289,7 @@ describe('simulator: webhooks', () => {
 			Number(first.headers['x-formantai-timestamp']) + 45,
 		);
 		// Outside the retry schedule: nothing more follows.
-		await sim.clock.advance(400_000);
+		await env.sim.clock.advance(400_000);
 		expect(rx.received).toHaveLength(2);
 		expect((await admin.post('/__admin/deliveries/evt_unknown/redeliver')).status).toBe(404);
 	});

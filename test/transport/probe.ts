@@ -1,8 +1,10 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	INodeExecutionData,
+	INodeParameters,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -14,8 +16,13 @@ import {
 	downloadBinary,
 	formantAiRequestFull,
 	paginate,
+	resetRuntime,
+	runtime,
 } from '../../nodes/FormantAi/transport';
-import { registerNodeType } from '../harness';
+import type { RunNodeResult } from '../harness';
+import { apiCredential, registerNodeType, runNode } from '../harness';
+import type { ScriptedServer } from './scriptedServer';
+import { startScriptedServer } from './scriptedServer';
 
 /**
  * A test-only node that drives the transport directly through the real engine, so transport
@@ -108,3 +115,54 @@ class TransportProbe implements INodeType {
 }
 
 registerNodeType('transportProbe', new TransportProbe());
+
+/** Looks like a real key, so that a leak anywhere in a run's output would be caught. */
+export const LEAK_CANARY = ['fa', 'live', '8d1e5f0c2b7a4e93a6d0c1b2e3f4a5b6'].join('_');
+
+export const errorEnvelope = (message: string, type: string, extra: IDataObject = {}) => ({
+	error: { message, type, ...extra },
+});
+
+export interface ProbeEnv {
+	server: ScriptedServer;
+	/** Every wait the transport asked for, in ms (nothing really waits). */
+	sleeps: number[];
+	/** The transport's clock in ms: each wait moves it, and a handler may too (a slow answer). */
+	now: number;
+	/** Runs the probe node once against the server; no part of the run may carry the key. */
+	probe(
+		parameters: INodeParameters,
+		credentials?: ICredentialDataDecryptedObject,
+	): Promise<RunNodeResult>;
+}
+
+/** A scripted server per test, with the transport's waiting, clock and chance under the test's control. */
+export function useProbe(): ProbeEnv {
+	const env = {
+		probe: async (parameters, credentials = apiCredential(env.server.url, LEAK_CANARY)) => {
+			const result = await runNode({
+				type: 'transportProbe',
+				parameters: { mode: 'request', method: 'GET', path: '/v1/conversations', ...parameters },
+				credentials: { formantAiApi: credentials },
+			});
+			expect(JSON.stringify(result.run)).not.toContain(LEAK_CANARY);
+			return result;
+		},
+	} as ProbeEnv;
+	beforeEach(async () => {
+		env.server = await startScriptedServer();
+		env.sleeps = [];
+		env.now = Date.parse('2026-03-18T20:53:00Z');
+		runtime.sleep = async (ms) => {
+			env.sleeps.push(ms);
+			env.now += ms;
+		};
+		runtime.now = () => env.now;
+		runtime.random = () => 0.5;
+	});
+	afterEach(async () => {
+		resetRuntime();
+		await env.server.close();
+	});
+	return env;
+}

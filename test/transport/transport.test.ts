@@ -1,52 +1,16 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
-
-import { resetRuntime, runtime } from '../../nodes/FormantAi/transport';
+import { runtime } from '../../nodes/FormantAi/transport';
 import { apiCredential, runNode } from '../harness';
-import './probe';
-import type { ScriptedServer } from './scriptedServer';
+import { errorEnvelope, LEAK_CANARY, useProbe } from './probe';
 import { startScriptedServer } from './scriptedServer';
 
-// Looks like a real key so that a leak anywhere in the output would be caught.
-const LEAK_CANARY = ['fa', 'live', '8d1e5f0c2b7a4e93a6d0c1b2e3f4a5b6'].join('_');
-let server: ScriptedServer;
-let sleeps: number[];
-
-beforeEach(async () => {
-	server = await startScriptedServer();
-	sleeps = [];
-	runtime.sleep = async (ms) => {
-		sleeps.push(ms);
-	};
-	runtime.now = () => Date.parse('2026-03-18T20:53:00Z');
-	runtime.random = () => 0.5;
-});
-
-afterEach(async () => {
-	resetRuntime();
-	await server.close();
-});
-
-async function probe(
-	parameters: INodeParameters,
-	credentials = apiCredential(server.url, LEAK_CANARY),
-) {
-	const result = await runNode({
-		type: 'transportProbe',
-		parameters: { mode: 'request', method: 'GET', path: '/v1/conversations', ...parameters },
-		credentials: { formantAiApi: credentials },
-	});
-	// Nothing the run produced — output, error, description, context — may carry the key.
-	expect(JSON.stringify(result.run)).not.toContain(LEAK_CANARY);
-	return result;
-}
-
-const errorEnvelope = (message: string, type: string, extra: IDataObject = {}) => ({
-	error: { message, type, ...extra },
-});
+const env = useProbe();
+const { probe } = env;
 
 describe('requests', () => {
 	test('sends the key as a Bearer token to the credential base URL and returns the body', async () => {
-		server.on('GET /v1/conversations', () => ({ body: { data: [], has_more: false, total: 0 } }));
+		env.server.on('GET /v1/conversations', () => ({
+			body: { data: [], has_more: false, total: 0 },
+		}));
 		const { items, error } = await probe({});
 		expect(error).toBeUndefined();
 		expect(items[0].json).toEqual({
@@ -54,16 +18,16 @@ describe('requests', () => {
 			attempts: 1,
 			status: 200,
 		});
-		expect(server.requests).toHaveLength(1);
-		expect(server.requests[0].headers.authorization).toBe(`Bearer ${LEAK_CANARY}`);
-		expect(server.requests[0].headers.accept).toContain('application/json');
+		expect(env.server.requests).toHaveLength(1);
+		expect(env.server.requests[0].headers.authorization).toBe(`Bearer ${LEAK_CANARY}`);
+		expect(env.server.requests[0].headers.accept).toContain('application/json');
 	});
 
 	test('a custom base URL with a trailing slash and a path prefix works', async () => {
-		server.on('GET /proxy/v1/conversations', () => ({ body: { data: [] } }));
-		const { error } = await probe({}, apiCredential(`${server.url}/proxy/`, LEAK_CANARY));
+		env.server.on('GET /proxy/v1/conversations', () => ({ body: { data: [] } }));
+		const { error } = await probe({}, apiCredential(`${env.server.url}/proxy/`, LEAK_CANARY));
 		expect(error).toBeUndefined();
-		expect(server.requests.map((r) => r.path)).toEqual(['/proxy/v1/conversations']);
+		expect(env.server.requests.map((r) => r.path)).toEqual(['/proxy/v1/conversations']);
 	});
 
 	test.each([
@@ -76,15 +40,15 @@ describe('requests', () => {
 			const { error } = await probe({}, apiCredential(baseUrl, LEAK_CANARY));
 			expect(error?.message).toContain(text);
 			expect(error?.description).toContain('credential');
-			expect(server.requests).toHaveLength(0);
+			expect(env.server.requests).toHaveLength(0);
 		},
 	);
 
 	test('POST bodies are sent as JSON', async () => {
-		server.on('POST /v1/call', () => ({ body: { data: { status: 'initiated' } } }));
+		env.server.on('POST /v1/call', () => ({ body: { data: { status: 'initiated' } } }));
 		await probe({ method: 'POST', path: '/v1/call', body: JSON.stringify({ agent_id: 123 }) });
-		expect(server.requests[0].headers['content-type']).toContain('application/json');
-		expect(JSON.parse(server.requests[0].body.toString())).toEqual({ agent_id: 123 });
+		expect(env.server.requests[0].headers['content-type']).toContain('application/json');
+		expect(JSON.parse(env.server.requests[0].body.toString())).toEqual({ agent_id: 123 });
 	});
 });
 
@@ -97,18 +61,18 @@ describe('FormantAI errors become n8n errors with the API message and a fix', ()
 		[429, 'rate limit exceeded for this number', 'rate_limit_exceeded', 'limiting requests'],
 		[500, 'internal error', 'internal_error', 'unexpected server error'],
 	])('%i %s', async (status, message, type, hint) => {
-		server.on('POST /v1/call', () => ({ status, body: errorEnvelope(message, type) }));
+		env.server.on('POST /v1/call', () => ({ status, body: errorEnvelope(message, type) }));
 		const { error } = await probe({ method: 'POST', path: '/v1/call', body: '{"agent_id":1}' });
 		expect(error?.message).toBe(message);
 		expect(error?.description).toContain(hint);
 		expect((error as unknown as { httpCode: string }).httpCode).toBe(String(status));
 		expect(error?.context?.formantAi).toMatchObject({ type, status });
 		// A call without an idempotency key is never sent twice.
-		expect(server.requests).toHaveLength(1);
+		expect(env.server.requests).toHaveLength(1);
 	});
 
 	test('the concurrent-call cap names the live and maximum calls, apart from the rate limit', async () => {
-		server.on('POST /v1/call', () => ({
+		env.server.on('POST /v1/call', () => ({
 			status: 429,
 			headers: { 'Retry-After': '30' },
 			body: errorEnvelope(
@@ -145,7 +109,7 @@ describe('FormantAI errors become n8n errors with the API message and a fix', ()
 	])(
 		'%s still gives a clear message with the status',
 		async (_name, status, headers, body, text) => {
-			server.on('GET /v1/conversations', () => ({ status, headers, body }));
+			env.server.on('GET /v1/conversations', () => ({ status, headers, body }));
 			const { error } = await probe({ retry: '{"retry":false}' });
 			expect(error?.message).toBe(
 				`FormantAI answered HTTP ${status} with ${error?.message.split(' with ')[1]}`,
@@ -156,7 +120,7 @@ describe('FormantAI errors become n8n errors with the API message and a fix', ()
 	);
 
 	test('a success status with a body that is not JSON is reported, not passed on', async () => {
-		server.on('GET /v1/conversations', () => ({
+		env.server.on('GET /v1/conversations', () => ({
 			status: 200,
 			headers: { 'Content-Type': 'text/html' },
 			body: '<html>login</html>',
@@ -166,8 +130,8 @@ describe('FormantAI errors become n8n errors with the API message and a fix', ()
 		expect(error?.description).toContain('<html>login</html>');
 	});
 
-	test('an API key echoed back by a server is redacted', async () => {
-		server.on('GET /v1/conversations', () => ({
+	test('an API key echoed back by a env.server is redacted', async () => {
+		env.server.on('GET /v1/conversations', () => ({
 			status: 401,
 			body: errorEnvelope(`key ${LEAK_CANARY} is disabled`, 'authentication_error'),
 		}));
@@ -178,157 +142,35 @@ describe('FormantAI errors become n8n errors with the API message and a fix', ()
 
 describe('network failures', () => {
 	test('a reset connection says what happened and where', async () => {
-		server.on('GET /v1/conversations', () => ({ reset: true }));
+		env.server.on('GET /v1/conversations', () => ({ reset: true }));
 		const { error } = await probe({ retry: '{"retry":false}' });
-		expect(error?.message).toContain(`Could not reach FormantAI at ${server.url}/v1/conversations`);
+		expect(error?.message).toContain(
+			`Could not reach FormantAI at ${env.server.url}/v1/conversations`,
+		);
 		expect(error?.message).toMatch(/reset|ECONNRESET|socket hang up/);
 	});
 
 	test('a refused connection', async () => {
-		const closed = server.url;
-		await server.close();
-		server = await startScriptedServer();
+		const closed = env.server.url;
+		await env.server.close();
+		env.server = await startScriptedServer();
 		const { error } = await probe({ retry: '{"retry":false}' }, apiCredential(closed, LEAK_CANARY));
 		expect(error?.message).toContain('the connection was refused (ECONNREFUSED)');
 	});
 
-	test('a server that never answers times out', async () => {
+	test('a env.server that never answers times out', async () => {
 		runtime.requestTimeoutMs = 150;
-		server.on('POST /v1/batch-call', () => ({ hang: true }));
+		env.server.on('POST /v1/batch-call', () => ({ hang: true }));
 		const { error } = await probe({ method: 'POST', path: '/v1/batch-call', body: '{"x":1}' });
 		expect(error?.message).toContain('no answer arrived within 150 ms');
 		expect(error?.description).toContain('may have acted on the request');
-		expect(server.requests).toHaveLength(1);
+		expect(env.server.requests).toHaveLength(1);
 	});
-});
-
-describe('retries', () => {
-	test('GET: 5xx and resets are retried with growing backoff, then succeed', async () => {
-		server.on('GET /v1/conversations', (_r, n) =>
-			n === 0
-				? { status: 500, body: errorEnvelope('boom', 'internal_error') }
-				: n === 1
-					? { reset: true }
-					: { body: { data: [] } },
-		);
-		const { items, error } = await probe({});
-		expect(error).toBeUndefined();
-		expect(items[0].json.attempts).toBe(3);
-		expect(sleeps).toEqual([375, 750]);
-	});
-
-	test('GET: 429 waits exactly what Retry-After says', async () => {
-		server.on('GET /v1/conversations', (_r, n) =>
-			n === 0
-				? {
-						status: 429,
-						headers: { 'Retry-After': '7' },
-						body: errorEnvelope('rate limit exceeded', 'rate_limit_exceeded'),
-					}
-				: { body: { data: [] } },
-		);
-		const { error } = await probe({});
-		expect(error).toBeUndefined();
-		expect(sleeps).toEqual([7000]);
-	});
-
-	test('GET: 429 without Retry-After waits until X-RateLimit-Reset (ISO 8601)', async () => {
-		server.on('GET /v1/conversations', (_r, n) =>
-			n === 0
-				? {
-						status: 429,
-						headers: {
-							'X-RateLimit-Reset': '2026-03-18T20:54:00+00:00',
-							'X-RateLimit-Remaining': '0',
-						},
-						body: errorEnvelope('rate limit exceeded', 'rate_limit_exceeded'),
-					}
-				: { body: { data: [] } },
-		);
-		await probe({});
-		expect(sleeps).toEqual([60_000]);
-	});
-
-	test('a wait longer than the budget is not attempted: the error says how long', async () => {
-		server.on('GET /v1/conversations', () => ({
-			status: 429,
-			headers: { 'Retry-After': '120' },
-			body: errorEnvelope('rate limit exceeded', 'rate_limit_exceeded'),
-		}));
-		const { error } = await probe({});
-		expect(sleeps).toEqual([]);
-		expect(server.requests).toHaveLength(1);
-		expect(error?.description).toContain('wait 120 s');
-		expect(error?.description).toContain('longer than the 60 s allowed');
-	});
-
-	test('at most 3 retries by default, then the last error with the count', async () => {
-		server.on('GET /v1/conversations', () => ({
-			status: 502,
-			headers: { 'Content-Type': 'text/html' },
-			body: '<html>bad gateway</html>',
-		}));
-		const { error } = await probe({});
-		expect(server.requests).toHaveLength(4);
-		expect(error?.description).toContain('Gave up after 4 attempts');
-	});
-
-	test('callers can change the budget', async () => {
-		server.on('GET /v1/conversations', () => ({
-			status: 500,
-			body: errorEnvelope('boom', 'internal_error'),
-		}));
-		await probe({ retry: '{"maxRetries":1}' });
-		expect(server.requests).toHaveLength(2);
-	});
-
-	test.each([400, 401, 404, 409])('GET: %i is never retried', async (status) => {
-		server.on('GET /v1/conversations', () => ({ status, body: errorEnvelope('nope', 'x') }));
-		await probe({});
-		expect(server.requests).toHaveLength(1);
-	});
-
-	test('POST /v1/call without an idempotency key is never retried, even on 429 or a reset', async () => {
-		server.on('POST /v1/call', (_r, n) => (n === 0 ? { reset: true } : { body: { data: {} } }));
-		const { error } = await probe({ method: 'POST', path: '/v1/call', body: '{"agent_id":1}' });
-		expect(error).toBeDefined();
-		expect(server.requests).toHaveLength(1);
-	});
-
-	test('POST /v1/call with an idempotency key is retried on a reset', async () => {
-		server.on('POST /v1/call', (_r, n) =>
-			n === 0 ? { reset: true } : { body: { data: { status: 'initiated' } } },
-		);
-		const { items } = await probe({
-			method: 'POST',
-			path: '/v1/call',
-			body: '{"agent_id":1,"idempotency_key":"k-1"}',
-		});
-		expect(server.requests).toHaveLength(2);
-		expect(server.requests.map((r) => JSON.parse(r.body.toString()).idempotency_key)).toEqual([
-			'k-1',
-			'k-1',
-		]);
-		expect(items[0].json.attempts).toBe(2);
-	});
-
-	test.each(['/v1/batch-call', '/v1/transcription/jobs'])(
-		'POST %s is never retried',
-		async (path) => {
-			server.on(`POST ${path}`, () => ({
-				status: 429,
-				headers: { 'Retry-After': '0' },
-				body: errorEnvelope('rate limit exceeded', 'rate_limit_exceeded'),
-			}));
-			await probe({ method: 'POST', path, body: '{"x":1}' });
-			expect(server.requests).toHaveLength(1);
-		},
-	);
 });
 
 describe('binary', () => {
 	test('a download takes its name and type from the response', async () => {
-		server.on('GET /v1/conversations/c1/recording', () => ({
+		env.server.on('GET /v1/conversations/c1/recording', () => ({
 			headers: {
 				'Content-Type': 'audio/mpeg',
 				'Content-Disposition': 'attachment; filename="call-c1.mp3"',
@@ -338,7 +180,7 @@ describe('binary', () => {
 		const result = await runNode({
 			type: 'transportProbe',
 			parameters: { mode: 'download', path: '/v1/conversations/c1/recording' },
-			credentials: { formantAiApi: apiCredential(server.url, LEAK_CANARY) },
+			credentials: { formantAiApi: apiCredential(env.server.url, LEAK_CANARY) },
 		});
 		const binary = result.items[0].binary!.data;
 		expect(binary).toMatchObject({ fileName: 'call-c1.mp3', mimeType: 'audio/mpeg' });
@@ -348,14 +190,14 @@ describe('binary', () => {
 	test.each(['default', 'filesystem'] as const)(
 		'a download without names falls back (%s binary mode)',
 		async (binaryMode) => {
-			server.on('GET /v1/conversations/c2/recording', () => ({
+			env.server.on('GET /v1/conversations/c2/recording', () => ({
 				headers: { 'Content-Type': 'application/octet-stream' },
 				body: Buffer.from('RIFF....WAVE'),
 			}));
 			const result = await runNode({
 				type: 'transportProbe',
 				parameters: { mode: 'download', path: '/v1/conversations/c2/recording' },
-				credentials: { formantAiApi: apiCredential(server.url, LEAK_CANARY) },
+				credentials: { formantAiApi: apiCredential(env.server.url, LEAK_CANARY) },
 				binaryMode,
 			});
 			expect(result.items[0].binary!.data).toMatchObject({
@@ -367,14 +209,14 @@ describe('binary', () => {
 	);
 
 	test('a download error body arriving as a stream is still read', async () => {
-		server.on('GET /v1/conversations/c3/recording', () => ({
+		env.server.on('GET /v1/conversations/c3/recording', () => ({
 			status: 404,
 			body: errorEnvelope('recording not found', 'not_found'),
 		}));
 		const result = await runNode({
 			type: 'transportProbe',
 			parameters: { mode: 'download', path: '/v1/conversations/c3/recording' },
-			credentials: { formantAiApi: apiCredential(server.url, LEAK_CANARY) },
+			credentials: { formantAiApi: apiCredential(env.server.url, LEAK_CANARY) },
 		});
 		expect(result.error?.message).toBe('recording not found');
 		expect(result.error?.context?.formantAi).toMatchObject({ type: 'not_found', status: 404 });
@@ -383,19 +225,19 @@ describe('binary', () => {
 	test.each(['default', 'filesystem'] as const)(
 		'an upload is multipart with the file and fields (%s)',
 		async (binaryMode) => {
-			server.on('POST /v1/batch-call', () => ({ body: { data: { id: 1 } } }));
+			env.server.on('POST /v1/batch-call', () => ({ body: { data: { id: 1 } } }));
 			const csv = 'customer_phone,customer_name\n+919876543210,राहुल\n';
 			const result = await runNode({
 				type: 'transportProbe',
 				parameters: { mode: 'upload', method: 'POST', path: '/v1/batch-call' },
-				credentials: { formantAiApi: apiCredential(server.url, LEAK_CANARY) },
+				credentials: { formantAiApi: apiCredential(env.server.url, LEAK_CANARY) },
 				input: [
 					{ json: {}, binary: { data: { data: csv, fileName: 'list.csv', mimeType: 'text/csv' } } },
 				],
 				binaryMode,
 			});
 			expect(result.error).toBeUndefined();
-			const request = server.requests[0];
+			const request = env.server.requests[0];
 			expect(request.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
 			const form = await new Request('http://x', {
 				method: 'POST',
@@ -413,38 +255,12 @@ describe('binary', () => {
 	);
 });
 
-test('a full workspace (concurrent-call cap) is reported at once, even for a keyed call', async () => {
-	server.on('POST /v1/call', () => ({
-		status: 429,
-		headers: { 'Retry-After': '5' },
-		body: errorEnvelope(
-			'concurrent call limit reached. 10 simultaneous calls allowed.',
-			'concurrent_call_limit_exceeded',
-			{
-				current_calls: 10,
-				max_calls: 10,
-			},
-		),
-	}));
-	const { error } = await probe({
-		method: 'POST',
-		path: '/v1/call',
-		body: '{"agent_id":1,"idempotency_key":"k"}',
-	});
-	expect(error?.context?.formantAi).toMatchObject({
-		type: 'concurrent_call_limit_exceeded',
-		attempts: 1,
-	});
-	expect(server.requests).toHaveLength(1);
-	expect(sleeps).toEqual([]);
-});
-
 test('a per-request timeout overrides the default', async () => {
-	server.on('GET /v1/conversations/c9/recording', () => ({ hang: true }));
+	env.server.on('GET /v1/conversations/c9/recording', () => ({ hang: true }));
 	const result = await runNode({
 		type: 'transportProbe',
 		parameters: { mode: 'download', path: '/v1/conversations/c9/recording', timeoutMs: 120 },
-		credentials: { formantAiApi: apiCredential(server.url, LEAK_CANARY) },
+		credentials: { formantAiApi: apiCredential(env.server.url, LEAK_CANARY) },
 	});
 	expect(result.error?.message).toContain('no answer arrived within 120 ms');
 });

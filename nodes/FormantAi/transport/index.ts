@@ -1,9 +1,10 @@
-export { API_CREDENTIAL, formantAiRequest, formantAiRequestFull, isRetrySafe } from './request';
+export { API_CREDENTIAL, formantAiRequest, formantAiRequestFull } from './request';
+export { isRetrySafe, RETRY_DEFAULTS } from './retry';
 export type { ApiRequest, ApiResponse, FormantAiContext } from './request';
 export { paginate, MAX_PAGE_SIZE } from './pagination';
 export type { PaginateOptions } from './pagination';
 export { binaryUpload, buildForm, downloadBinary } from './binary';
 export type { UploadFile } from './binary';
 export { isFormantAiError } from './errors';
-export { runtime, resetRuntime, RETRY_DEFAULTS } from './runtime';
+export { pause, runtime, resetRuntime } from './runtime';
 export type { TransportRuntime } from './runtime';

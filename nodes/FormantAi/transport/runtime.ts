@@ -1,4 +1,5 @@
-import { sleep } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 /**
  * Everything in the transport that depends on time or chance goes through this object, so tests
@@ -8,8 +9,10 @@ export interface TransportRuntime {
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 	now(): number;
 	random(): number;
-	/** Per-request timeout. */
+	/** Timeout of one attempt (one HTTP exchange). */
 	requestTimeoutMs: number;
+	/** Deadline for a whole request: every attempt and every wait between attempts. */
+	requestDeadlineMs: number;
 }
 
 export const defaultRuntime: Readonly<TransportRuntime> = {
@@ -17,6 +20,7 @@ export const defaultRuntime: Readonly<TransportRuntime> = {
 	now: () => Date.now(),
 	random: () => Math.random(),
 	requestTimeoutMs: 60_000,
+	requestDeadlineMs: 120_000,
 };
 
 export const runtime: TransportRuntime = { ...defaultRuntime };
@@ -26,22 +30,20 @@ export function resetRuntime(): void {
 	Object.assign(runtime, defaultRuntime);
 }
 
-export interface RetryOptions {
-	/** Whether this request may be sent again at all. */
-	retry: boolean;
-	/** Attempts after the first one. */
-	maxRetries: number;
-	/** Total time the transport may spend waiting between attempts. */
-	maxWaitMs: number;
-}
-
-export const RETRY_DEFAULTS: Omit<RetryOptions, 'retry'> = {
-	maxRetries: 3,
-	maxWaitMs: 60_000,
-};
-
-/** Exponential backoff for 5xx and network errors: 0.5 s, 1 s, 2 s … capped at 8 s, with jitter. */
-export function backoffMs(attempt: number): number {
-	const base = Math.min(8_000, 500 * 2 ** attempt);
-	return Math.round(base / 2 + (runtime.random() * base) / 2);
+/**
+ * Waits `ms` on the runtime's clock. When the execution is cancelled meanwhile it throws the
+ * caller's clear "cancelled" error (n8n's sleep rejects with the raw abort reason instead).
+ */
+export async function pause(
+	ctx: { getNode(): INode },
+	ms: number,
+	signal: AbortSignal | undefined,
+	cancelled: () => NodeOperationError,
+): Promise<void> {
+	const failure = await runtime.sleep(ms, signal).then(
+		() => undefined,
+		(error: unknown) => error ?? 'the wait failed',
+	);
+	if (signal?.aborted) throw cancelled();
+	if (failure !== undefined) throw new NodeOperationError(ctx.getNode(), failure as Error);
 }

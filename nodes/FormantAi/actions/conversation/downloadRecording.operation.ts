@@ -3,12 +3,12 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	JsonObject,
+	NodeApiError,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { fieldError, requiredString } from '../../helpers/validation';
-import { downloadBinary, isFormantAiError, runtime } from '../../transport';
+import { downloadBinary, isFormantAiError, pause, runtime } from '../../transport';
 import { conversationIdField, conversationIdValue } from './get.operation';
 
 const properties: INodeProperties[] = [
@@ -97,13 +97,19 @@ export async function execute(
 
 	for (;;) {
 		checks++;
-		try {
-			const binary = await downloadBinary.call(this, {
+		const outcome = await downloadBinary
+			.call(this, {
 				path: `/v1/conversations/${encodeURIComponent(conversationId)}/recording`,
 				itemIndex,
 				fallbackFileName: `${conversationId}.wav`,
 				fallbackMimeType: 'audio/wav',
-			});
+			})
+			.then(
+				(binary) => ({ binary }),
+				(error: unknown) => ({ error }),
+			);
+		if ('binary' in outcome) {
+			const { binary } = outcome;
 			const json: IDataObject = {
 				conversation_id: conversationId,
 				file_name: binary.fileName ?? `${conversationId}.wav`,
@@ -111,27 +117,32 @@ export async function execute(
 				file_size: binary.fileSize ?? null,
 			};
 			return [{ json, binary: { [binaryPropertyName]: binary } }];
-		} catch (error) {
-			if (!isFormantAiError(error, 'not_found')) {
-				// Both constructors hand back an n8n error as it is (FormantAI's message, hint, item).
-				if (error instanceof NodeOperationError)
-					throw new NodeOperationError(this.getNode(), error);
-				throw new NodeApiError(this.getNode(), error as JsonObject, { itemIndex });
-			}
-			const apiError = error as NodeApiError;
-			const elapsed = runtime.now() - started;
-			if (wait && elapsed + intervalMs <= maxWaitMs && !signal?.aborted) {
-				await runtime.sleep(intervalMs, signal);
-				continue;
-			}
-			if (wait) {
-				apiError.message = `The recording of conversation ${conversationId} did not become available within ${Math.round(maxWaitMs / 1000)} s (${checks} checks; FormantAI's last answer: ${apiError.message})`;
-				apiError.description =
-					'Recordings exist only when the telephony provider returns one (calls that were not answered have none) and can lag behind the end of the call. Raise Max Wait, try again later, or check the conversation with Get.';
-			} else {
-				apiError.description = `FormantAI has no recording for conversation ${conversationId} (yet): it is missing when the ID is wrong, the call was not answered, or the recording is still being processed. Turn on Options → Wait Until Ready to wait for it.`;
-			}
-			throw new NodeApiError(this.getNode(), apiError as unknown as JsonObject);
 		}
+		// The transport's errors already carry FormantAI's message, a hint and the item.
+		if (!isFormantAiError(outcome.error, 'not_found')) throw outcome.error;
+		const apiError = outcome.error as NodeApiError;
+		const elapsed = runtime.now() - started;
+		if (wait && elapsed + intervalMs <= maxWaitMs) {
+			await pause(
+				this,
+				intervalMs,
+				signal,
+				() =>
+					new NodeOperationError(
+						this.getNode(),
+						`The execution was cancelled while waiting for the recording of conversation ${conversationId}`,
+						{ itemIndex, description: 'Nothing more was asked of FormantAI.' },
+					),
+			);
+			continue;
+		}
+		if (wait) {
+			apiError.message = `The recording of conversation ${conversationId} did not become available within ${Math.round(maxWaitMs / 1000)} s (${checks} checks; FormantAI's last answer: ${apiError.message})`;
+			apiError.description =
+				'Recordings exist only when the telephony provider returns one (calls that were not answered have none) and can lag behind the end of the call. Raise Max Wait, try again later, or check the conversation with Get.';
+		} else {
+			apiError.description = `FormantAI has no recording for conversation ${conversationId} (yet): it is missing when the ID is wrong, the call was not answered, or the recording is still being processed. Turn on Options → Wait Until Ready to wait for it.`;
+		}
+		throw apiError;
 	}
 }

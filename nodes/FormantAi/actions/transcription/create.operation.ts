@@ -1,29 +1,17 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
-	AUDIO_MIME_PREFIXES,
 	AUTO_DETECT_LANGUAGE,
 	TRANSCRIPTION_DEFAULT_POLL_SECONDS,
 	TRANSCRIPTION_DEFAULT_TIMEOUT_SECONDS,
-	TRANSCRIPTION_LANGUAGES,
 	TRANSCRIPTION_MAX_BYTES,
 } from '../../helpers/assumptions';
 import { fieldError, requireBinary, requiredString } from '../../helpers/validation';
-import { binaryUpload, buildForm, formantAiRequest, runtime } from '../../transport';
-import { isDone, isFailed, jobErrorText, simplifyField, simplifyJob, unwrapJob } from './common';
-
-const FORMATS = ['code_mixed', 'standard'];
-
-const languageOptions = [
-	...TRANSCRIPTION_LANGUAGES,
-	{ name: 'Auto-Detect', value: AUTO_DETECT_LANGUAGE },
-].sort((a, b) => a.name.localeCompare(b.name));
+import { binaryUpload, buildForm, formantAiRequest } from '../../transport';
+import { simplifyField, simplifyJob, unwrapJob } from './common';
+import { isAudioType, languageOptions, readFormat, readLanguages, readWait } from './input';
+import { waitForJob } from './waitForJob';
 
 const properties: INodeProperties[] = [
 	{
@@ -34,7 +22,8 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		placeholder: 'e.g. data',
 		hint: 'The name of the input binary field containing the audio file',
-		description: 'The audio to transcribe, e.g. a call recording from Conversation → Get Recording',
+		description:
+			'The audio to transcribe, e.g. a call recording from Conversation → Download Recording',
 	},
 	{
 		displayName: 'Languages',
@@ -105,130 +94,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const KNOWN_LANGUAGES = new Set(languageOptions.map((option) => option.value));
-
-function readLanguages(ctx: IExecuteFunctions, itemIndex: number): string[] {
-	const raw = ctx.getNodeParameter('languages', itemIndex, []) as unknown;
-	const list = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(','))
-		.map((code) => code.trim())
-		.filter((code) => code !== '');
-	const languages = [...new Set(list)];
-	const unknown = languages.filter((code) => !KNOWN_LANGUAGES.has(code));
-	if (unknown.length > 0) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Languages',
-			`"${unknown.join('", "')}" is not a supported language code`,
-			`Use codes from the list (${[...KNOWN_LANGUAGES].join(', ')}).`,
-		);
-	}
-	if (languages.includes(AUTO_DETECT_LANGUAGE) && languages.length > 1) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			'Languages',
-			'Auto-Detect ("unknown") cannot be combined with other languages',
-			'Choose either Auto-Detect alone, or the languages spoken in the audio.',
-		);
-	}
-	return languages;
-}
-
-function readSeconds(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	field: string,
-	fallback: number,
-): number {
-	const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
-	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			field,
-			`must be a number of seconds from 1, got ${JSON.stringify(raw ?? null)}`,
-			`Set ${field} to 1 or more (default ${fallback}).`,
-		);
-	}
-	return value;
-}
-
-function isAudioType(mimeType: string | undefined): boolean {
-	const type = (mimeType ?? '').toLowerCase().trim();
-	return type === '' || AUDIO_MIME_PREFIXES.some((prefix) => type.startsWith(prefix));
-}
-
-async function waitForJob(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	submitted: IDataObject,
-	pollMs: number,
-	timeoutMs: number,
-): Promise<{ job: IDataObject; timedOut: boolean }> {
-	const id = submitted.id;
-	if (typeof id !== 'string' && typeof id !== 'number') {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'FormantAI accepted the transcription job but returned no job ID to follow',
-			{
-				itemIndex,
-				description: 'Turn off Wait for Completion to see the answer as it came.',
-			},
-		);
-	}
-	const signal = ctx.getExecutionCancelSignal();
-	const deadline = runtime.now() + timeoutMs;
-	let job = submitted;
-	for (;;) {
-		if (isDone(job)) return { job, timedOut: false };
-		if (isFailed(job)) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Transcription job ${id} failed: ${jobErrorText(job)}`,
-				{
-					itemIndex,
-					description:
-						'FormantAI could not transcribe this audio. Check the file (a readable audio format, not silent or cut) and the languages, then submit it again as a new job.',
-				},
-			);
-		}
-		const remaining = deadline - runtime.now();
-		if (remaining <= 0) return { job, timedOut: true };
-		try {
-			await runtime.sleep(Math.min(pollMs, remaining), signal);
-		} catch {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The execution was cancelled while waiting for transcription job ${id}`,
-				{
-					itemIndex,
-					description: `The job goes on at FormantAI: fetch it with Get (Job ID ${id}).`,
-				},
-			);
-		}
-		if (signal?.aborted) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The execution was cancelled while waiting for transcription job ${id}`,
-				{
-					itemIndex,
-					description: `The job goes on at FormantAI: fetch it with Get (Job ID ${id}).`,
-				},
-			);
-		}
-		job = unwrapJob(
-			await formantAiRequest.call(ctx, {
-				method: 'GET',
-				path: `/v1/transcription/jobs/${encodeURIComponent(String(id))}`,
-				itemIndex,
-			}),
-		);
-	}
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -242,38 +107,8 @@ export async function execute(
 	);
 	const languages = readLanguages(this, itemIndex);
 	const diarize = this.getNodeParameter('diarize', itemIndex, true) as boolean;
-	const format = this.getNodeParameter('format', itemIndex, 'standard') as string;
-	if (!FORMATS.includes(format)) {
-		throw fieldError(
-			this,
-			itemIndex,
-			'Format',
-			`must be "standard" or "code_mixed", got "${format}"`,
-		);
-	}
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	let pollMs = 0;
-	let timeoutMs = 0;
-	let simplify = false;
-	if (wait) {
-		pollMs =
-			readSeconds(
-				this,
-				itemIndex,
-				'pollInterval',
-				'Poll Interval (Seconds)',
-				TRANSCRIPTION_DEFAULT_POLL_SECONDS,
-			) * 1000;
-		timeoutMs =
-			readSeconds(
-				this,
-				itemIndex,
-				'timeout',
-				'Timeout (Seconds)',
-				TRANSCRIPTION_DEFAULT_TIMEOUT_SECONDS,
-			) * 1000;
-		simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
-	}
+	const format = readFormat(this, itemIndex);
+	const wait = readWait(this, itemIndex);
 
 	const binary = requireBinary(
 		this,
@@ -321,6 +156,6 @@ export async function execute(
 	);
 	if (!wait) return [{ json: submitted }];
 
-	const { job, timedOut } = await waitForJob(this, itemIndex, submitted, pollMs, timeoutMs);
-	return [{ json: { ...(simplify ? simplifyJob(job) : job), timed_out: timedOut } }];
+	const { job, timedOut } = await waitForJob(this, itemIndex, submitted, wait);
+	return [{ json: { ...(wait.simplify ? simplifyJob(job) : job), timed_out: timedOut } }];
 }
