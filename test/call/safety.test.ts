@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Engine } from '../helpers/engine';
-import { callRequests, startEngine } from '../helpers/engine';
+import type { Engine } from '../harness';
+import { callRequests, startEngine } from '../harness';
 
 const call = (extra: IDataObject = {}) => ({
 	resource: 'call',
