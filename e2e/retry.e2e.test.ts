@@ -169,7 +169,7 @@ describe("n8n's Retry of a failed execution never dials twice", () => {
 		)?.value;
 
 	it('the first run fails at the refused fourth call, after the first three were placed', async () => {
-		const result = await executeWorkflow(home, workflow.id);
+		const result = await executeWorkflow(home, workflow.id!);
 		expect(result.status).toBe('error');
 		expect(result.errorMessage).toBe('agent not found');
 		expect(sim.callsPlaced().map((call) => call.phone)).toEqual(PHONES.slice(0, 3));
