@@ -13,7 +13,7 @@ import {
 import { outcome } from '../../helpers/outcome';
 import { toIsoUtc } from '../../helpers/schedule';
 import { simplifyConversation } from '../../helpers/simplify';
-import { fieldError } from '../../helpers/validation';
+import { fieldError, secondsParameter } from '../../helpers/validation';
 import { formantAiRequest, isFormantAiError, pause, runtime } from '../../transport';
 
 export interface OutcomeWait {
@@ -172,32 +172,6 @@ export async function waitForOutcome(
 	}
 }
 
-function seconds(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	field: string,
-	fallback: number,
-): number {
-	const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
-	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (
-		typeof value !== 'number' ||
-		!Number.isFinite(value) ||
-		value < 1 ||
-		value > OUTCOME_MAX_WAIT_LIMIT_SECONDS
-	) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			field,
-			`must be a number of seconds from 1 to ${OUTCOME_MAX_WAIT_LIMIT_SECONDS}, got ${JSON.stringify(raw ?? null)}`,
-			`Set ${field} between 1 and ${OUTCOME_MAX_WAIT_LIMIT_SECONDS} (default ${fallback}).`,
-		);
-	}
-	return value * 1000;
-}
-
 /** Wait for Outcome's settings, checked; undefined when it is off. Sends nothing. */
 export function readOutcomeWait(
 	ctx: IExecuteFunctions,
@@ -215,20 +189,18 @@ export function readOutcomeWait(
 		);
 	}
 	return {
-		pollMs: seconds(
-			ctx,
-			itemIndex,
-			'outcomePollInterval',
-			'Poll Interval (Seconds)',
-			OUTCOME_DEFAULT_POLL_SECONDS,
-		),
-		maxWaitMs: seconds(
-			ctx,
-			itemIndex,
-			'outcomeMaxWait',
-			'Max Wait for Outcome (Seconds)',
-			OUTCOME_DEFAULT_MAX_WAIT_SECONDS,
-		),
+		pollMs: secondsParameter(ctx, itemIndex, {
+			name: 'outcomePollInterval',
+			field: 'Poll Interval (Seconds)',
+			fallback: OUTCOME_DEFAULT_POLL_SECONDS,
+			max: OUTCOME_MAX_WAIT_LIMIT_SECONDS,
+		}),
+		maxWaitMs: secondsParameter(ctx, itemIndex, {
+			name: 'outcomeMaxWait',
+			field: 'Max Wait for Outcome (Seconds)',
+			fallback: OUTCOME_DEFAULT_MAX_WAIT_SECONDS,
+			max: OUTCOME_MAX_WAIT_LIMIT_SECONDS,
+		}),
 		simplify: ctx.getNodeParameter('simplify', itemIndex, true) as boolean,
 	};
 }
