@@ -88,7 +88,7 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 		return { ...workflow, id, name: `${agentExample.name} (${id})` };
 	};
 
-	let scenarios: Record<'lookup' | 'refused' | 'placed', WorkflowImport>;
+	let scenarios: Record<'lookup' | 'refused' | 'placed' | 'waited', WorkflowImport>;
 
 	/** Runs one scenario: the stub answers with `steps`, n8n runs the workflow headless. */
 	const ask = async (
@@ -128,6 +128,21 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 				'agentE2ePlaced01',
 				'Please call Rahul on +91 98765 43210 about his overdue invoice INV-2041.',
 			),
+			// Wait for Outcome on (short waits: the simulator's calls last 1.5 s here).
+			waited: variant(
+				'agentE2eWaited01',
+				'Call Asha on +91 98765 43212 about INV-2042 and tell me how it went.',
+				{
+					node: CALL_TOOL,
+					change: (parameters) => {
+						parameters.waitForOutcome = true;
+						parameters.outcomePollInterval = 1;
+						parameters.outcomeMaxWait = 60;
+						parameters.toolDescription =
+							"Have FormantAI's AI voice agent phone a customer now and wait until the call ends. Give the number with its country code and, if known, their name and what the call is about. Returns the call's outcome: status, duration, results and transcript.";
+					},
+				},
+			),
 		};
 
 		let started = Date.now();
@@ -144,7 +159,7 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 			{ ...OPENAI_CREDENTIAL, data: { apiKey: STUB_API_KEY, url: stub.baseUrl } },
 		]);
 		await importWorkflows(home, [agentExample, ...Object.values(scenarios)]);
-		measurements['import 3 credentials + 4 workflows (2 n8n commands)'] = seconds(
+		measurements['import 3 credentials + 5 workflows (2 n8n commands)'] = seconds(
 			Date.now() - started,
 		);
 	});
@@ -315,8 +330,41 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 		);
 	});
 
-	// Hook for Call → Create's "Wait for Outcome" (issue 14 §1), once the node has it: a variant of
-	// example 5 with the option switched on (`variant(id, input, { node: CALL_TOOL, change })`,
-	// imported in beforeAll with the others), `useTool(CALL_TOOL, …)`, and the assertion that the
-	// one tool result holds the terminal status (the simulator ends calls after callDurationMs).
+	it('(d) with Wait for Outcome on, the agent gets the outcome of the call back in the same turn', async () => {
+		const result = await ask(
+			'(d) placed and waited',
+			scenarios.waited,
+			useTool(CALL_TOOL, {
+				customer_phone: '+91 98765 43212',
+				customer_name: 'Asha',
+				topic: 'invoice INV-2042',
+			}),
+		);
+		expect(result.errorMessage).toBeUndefined();
+		expect(result.status).toBe('success');
+
+		const placed = sim.callsPlaced();
+		expect(placed).toHaveLength(1);
+		expect(sim.log.filter((entry) => entry.path === '/v1/call')).toHaveLength(1);
+
+		const [toolResult] = stub.toolResults();
+		measurements['(d) tool result the model read'] = `${Buffer.byteLength(toolResult)} bytes`;
+		console.log(`[e2e agent] (d) tool result: ${toolResult}`);
+		expect(Buffer.byteLength(toolResult)).toBeLessThan(2048);
+		const [outcome] = JSON.parse(toolResult) as IDataObject[];
+		expect(outcome).toMatchObject({
+			conversation_id: placed[0].conversation_id,
+			trace_id: placed[0].trace_id,
+			status: 'completed',
+			timed_out: false,
+			result_intent: expect.any(String),
+			transcript: expect.stringContaining('Hello Asha'),
+		});
+		expect(outcome).not.toHaveProperty('transcript_turns');
+		// One tool call, one model turn after it: the answer already quotes the outcome.
+		expect(stub.toolResults()).toHaveLength(1);
+		expect(agentAnswer(result)).toContain('"status":"completed"');
+		expect(result.run.data.resultData.runData[CALL_TOOL] ?? []).toHaveLength(1);
+		measurements['(d) requests to FormantAI for one call + wait'] = String(sim.log.length);
+	});
 });

@@ -197,6 +197,9 @@ async function main(): Promise<void> {
  5. "5 · An AI agent that places and looks up calls" needs your own
     credential "OpenAI account" (the demo has no model); its tools dial
     only +91 numbers.
+ 6. "6 · Call and wait for the outcome" → "Execute workflow": one node
+    places the call and waits until it ends (about 10 s), then routes
+    on its outcome.
 
  Send a new CRM record yourself:
    curl -X POST ${server.webhookUrl(CRM_WEBHOOK_PATH)} \\

@@ -100,28 +100,32 @@ describe('examples/ in real n8n against the simulator', () => {
 		await timed('pack + install our package', async () => {
 			await installPackage(home, await packPackage(repoRoot, scratch));
 		});
-		await timed('import 2 credentials + 5 example workflows (2 n8n commands)', async () => {
-			await importCredentials(
-				home,
-				exampleCredentials({
-					baseUrl: sim.url,
-					apiKey: sim.apiKey,
-					webhookSecret: sim.webhookSecret,
-				}),
-			);
-			// The one edit: example 1b's CRM URL points at a local receiver standing in for the CRM.
-			await importWorkflows(
-				home,
-				examples.map(({ workflow }) =>
-					workflow.id === wf('1b-').id
-						? withParameter(workflow, 'CRM settings', (parameters) => {
-								const list = (parameters.assignments as { assignments: IDataObject[] }).assignments;
-								list[0].value = crm.url;
-							})
-						: workflow,
-				),
-			);
-		});
+		await timed(
+			`import 2 credentials + ${examples.length} example workflows (2 n8n commands)`,
+			async () => {
+				await importCredentials(
+					home,
+					exampleCredentials({
+						baseUrl: sim.url,
+						apiKey: sim.apiKey,
+						webhookSecret: sim.webhookSecret,
+					}),
+				);
+				// The one edit: example 1b's CRM URL points at a local receiver standing in for the CRM.
+				await importWorkflows(
+					home,
+					examples.map(({ workflow }) =>
+						workflow.id === wf('1b-').id
+							? withParameter(workflow, 'CRM settings', (parameters) => {
+									const list = (parameters.assignments as { assignments: IDataObject[] })
+										.assignments;
+									list[0].value = crm.url;
+								})
+							: workflow,
+					),
+				);
+			},
+		);
 	});
 
 	afterAll(async () => {
@@ -247,6 +251,45 @@ describe('examples/ in real n8n against the simulator', () => {
 			sim.log.filter((e) => e.method === 'POST' && e.path === '/v1/transcription/jobs'),
 		).toHaveLength(4);
 		expect(sim.state.jobs.size).toBe(4);
+	});
+
+	it('example 6 (headless): one step places the call, waits for its outcome and routes on it', async () => {
+		const result = await timed('6 execute (call + wait for the outcome)', () =>
+			executeWorkflow(home, wf('6-').id),
+		);
+		expect(result.errorMessage).toBeUndefined();
+		expect(result.status).toBe('success');
+
+		const placed = sim.callsPlaced().filter((call) => call.phone === '+919845040002');
+		expect(placed).toHaveLength(1);
+		const orderKey = `delivery-slot-${'ORD-5521'}`;
+		expect(placed[0].idempotency_key).toBe(orderKey);
+		expect(placed[0]).toMatchObject({
+			parameters: { customer_name: 'Kavya Menon', delivery_slot: 'Thursday 10:00-12:00' },
+		});
+		const [outcome] = nodeOutput(result.run, 'Confirm the delivery slot').map((item) => item.json);
+		expect(outcome).toMatchObject({
+			conversation_id: placed[0].conversation_id,
+			trace_id: placed[0].trace_id,
+			status: 'completed',
+			timed_out: false,
+			result_intent: expect.any(String),
+			transcript: expect.stringContaining('Hello Kavya Menon'),
+		});
+		expect(nodeOutput(result.run, 'Slot answered').map((item) => item.json)).toEqual([
+			{
+				order_id: 'ORD-5521',
+				answer: outcome.result_intent,
+				call_seconds: outcome.duration_seconds,
+				conversation_id: placed[0].conversation_id,
+			},
+		]);
+		expect(nodeOutput(result.run, 'Check later')).toHaveLength(0);
+		expect(nodeOutput(result.run, 'Follow up')).toHaveLength(0);
+		// Polls only: one POST for this call, the rest GETs.
+		const traffic = sim.log.filter((entry) => entry.at >= placed[0].at);
+		expect(traffic.filter((entry) => entry.method === 'POST')).toHaveLength(1);
+		measurements['6: requests while waiting'] = String(traffic.length - 1);
 	});
 
 	describe('server: examples 1a, 1b and 4 published, the simulator delivering to them', () => {

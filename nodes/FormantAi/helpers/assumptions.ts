@@ -96,3 +96,37 @@ export const TRANSCRIPTION_MAX_BYTES: number | undefined = undefined;
 /** Defaults for waiting: polling is the only way to learn completion (no transcription webhook). */
 export const TRANSCRIPTION_DEFAULT_POLL_SECONDS = 5;
 export const TRANSCRIPTION_DEFAULT_TIMEOUT_SECONDS = 300;
+
+// ── Calls: Wait for Outcome ──────────────────────────────────────────────────────────────────
+
+/**
+ * Documented (conversation statuses, "common statuses include"): these end a call attempt.
+ * Assumption: the list may not be exhaustive, so any other status (`initiated`, `in_progress`,
+ * `scheduled`, or one FormantAI adds) is taken as still running and polled until Max Wait.
+ */
+export const CONVERSATION_TERMINAL_STATUSES: readonly string[] = [
+	'completed',
+	'failed',
+	'busy',
+	'no_answer',
+	'socket_failure',
+	'telephony_failed',
+	'unreachable',
+];
+
+/**
+ * Assumption: FormantAI does not say when a just-placed call's conversation can be read, and an
+ * immediate call's answer has `conversation_id: null`. The node finds it by the documented
+ * `trace_id` (same in the call's answer and the conversation's detail): it lists the agent's
+ * conversations (newest first, one page of this size), reads the detail of those with the
+ * called number, and keeps the one whose `trace_id` matches. Until it appears (or while its ID
+ * answers 404) the call counts as still `initiated`.
+ */
+export const OUTCOME_LOOKUP_PAGE_SIZE = 100;
+
+/** Defaults for waiting: the first poll after this interval, growing by the factor up to the cap. */
+export const OUTCOME_DEFAULT_POLL_SECONDS = 10;
+export const OUTCOME_DEFAULT_MAX_WAIT_SECONDS = 600;
+export const OUTCOME_MAX_WAIT_LIMIT_SECONDS = 3600;
+export const OUTCOME_POLL_BACKOFF = 1.5;
+export const OUTCOME_POLL_CAP_SECONDS = 60;

@@ -126,3 +126,32 @@ export function requireBinary(
 			: noFilesFix,
 	);
 }
+
+/** A number of seconds parameter (from 1, up to `max` when given), in milliseconds. */
+export function secondsParameter(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameter: { name: string; field: string; fallback: number; max?: number },
+): number {
+	const { name, field, fallback, max } = parameter;
+	const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (
+		typeof value !== 'number' ||
+		!Number.isFinite(value) ||
+		value < 1 ||
+		(max !== undefined && value > max)
+	) {
+		const range = max === undefined ? 'from 1' : `from 1 to ${max}`;
+		throw fieldError(
+			ctx,
+			itemIndex,
+			field,
+			`must be a number of seconds ${range}, got ${JSON.stringify(raw ?? null)}`,
+			max === undefined
+				? `Set ${field} to 1 or more (default ${fallback}).`
+				: `Set ${field} between 1 and ${max} (default ${fallback}).`,
+		);
+	}
+	return value * 1000;
+}

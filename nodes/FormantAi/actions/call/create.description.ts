@@ -2,6 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { agentIdField, defaultCountryCodeOption, timeZoneField } from '../../helpers/fields';
+import {
+	OUTCOME_DEFAULT_MAX_WAIT_SECONDS,
+	OUTCOME_DEFAULT_POLL_SECONDS,
+	OUTCOME_MAX_WAIT_LIMIT_SECONDS,
+} from '../../helpers/assumptions';
 import { safetyField } from './safety';
 
 const properties: INodeProperties[] = [
@@ -117,6 +122,43 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { idempotencyKeyMode: ['custom'] } },
 	},
 	safetyField,
+	{
+		displayName: 'Wait for Outcome',
+		name: 'waitForOutcome',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until the call ends and output its outcome (status, duration, results, transcript) instead of the accepted call. The n8n worker is held while waiting: for long calls or many items use the FormantAI Trigger instead. Not for scheduled calls.',
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'outcomePollInterval',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: OUTCOME_MAX_WAIT_LIMIT_SECONDS },
+		default: OUTCOME_DEFAULT_POLL_SECONDS,
+		description:
+			'Wait before the first check of the call; each next wait is 1.5 times longer, up to 60 seconds (or this interval if longer)',
+		displayOptions: { show: { waitForOutcome: [true] } },
+	},
+	{
+		displayName: 'Max Wait for Outcome (Seconds)',
+		name: 'outcomeMaxWait',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: OUTCOME_MAX_WAIT_LIMIT_SECONDS },
+		default: OUTCOME_DEFAULT_MAX_WAIT_SECONDS,
+		description:
+			'How long to wait in total. When it runs out the call is output with timed_out set to true and its last known status (it is not placed again).',
+		displayOptions: { show: { waitForOutcome: [true] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to output the outcome like Conversation → Get with Simplify: ISO start/end times, each result as its own result_… field, and the transcript as text, instead of the raw API record',
+		displayOptions: { show: { waitForOutcome: [true] } },
+	},
 	{
 		displayName: 'Options',
 		name: 'options',

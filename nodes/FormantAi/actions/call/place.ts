@@ -10,6 +10,7 @@ import { outcome } from '../../helpers/outcome';
 
 import { formantAiRequestFull, isFormantAiError, runtime } from '../../transport';
 import type { PreparedCall } from './prepare';
+import { waitForOutcome } from './waitForOutcome';
 
 type Call = Exclude<PreparedCall, { skipped: IDataObject }>;
 
@@ -66,6 +67,9 @@ export async function placeCall(
 			};
 			// An agent reading the tool's answer needs the outcome, not the echo of its own input.
 			if (call.toolMode) delete json.retry_context;
+			if (call.outcome && json.status !== 'scheduled') {
+				return [{ json: await waitForOutcome(ctx, itemIndex, json, call.outcome, call.toolMode) }];
+			}
 			return [{ json }];
 		}
 		const error = sent.error;

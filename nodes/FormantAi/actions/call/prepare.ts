@@ -12,6 +12,8 @@ import { fieldError, jsonObject, positiveInteger } from '../../helpers/validatio
 import { runtime } from '../../transport';
 import { applyWindow, callingWindow } from './safety';
 import { timeZoneValue } from './timeZone';
+import type { OutcomeWait } from './waitForOutcome';
+import { readOutcomeWait } from './waitForOutcome';
 
 /** A call checked and built, ready to send; or the reason it is skipped (Calling Window). */
 export type PreparedCall =
@@ -23,6 +25,8 @@ export type PreparedCall =
 			idempotencyKey?: string;
 			toolMode: boolean;
 			maxWaitMs: number;
+			/** Wait for Outcome's settings; undefined when off. */
+			outcome?: OutcomeWait;
 	  };
 
 const PHONE_FIX =
@@ -115,6 +119,9 @@ export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): Prepared
 		scheduledMs = applied.scheduledMs;
 	}
 
+	// After the Calling Window: a call it moves to the next opening is a scheduled call too.
+	const outcome = readOutcomeWait(ctx, itemIndex, scheduledMs);
+
 	const body: IDataObject = {
 		agent_id: agentId,
 		parameters: built.parameters as unknown as IDataObject[],
@@ -129,7 +136,7 @@ export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): Prepared
 	const maxWaitMs = options.waitForFreeSlot
 		? Math.max(1, Math.min(3600, Number(options.maxWaitSeconds ?? 300) || 300)) * 1000
 		: 0;
-	return { body, e164, agentId, idempotencyKey, toolMode, maxWaitMs };
+	return { body, e164, agentId, idempotencyKey, toolMode, maxWaitMs, outcome };
 }
 
 /** Scheduled For in epoch ms (checked: future, within 30 days), or undefined for Immediately. */

@@ -7,7 +7,7 @@ import {
 	TRANSCRIPTION_DEFAULT_TIMEOUT_SECONDS,
 	TRANSCRIPTION_LANGUAGES,
 } from '../../helpers/assumptions';
-import { fieldError } from '../../helpers/validation';
+import { fieldError, secondsParameter } from '../../helpers/validation';
 
 /** The languages FormantAI transcribes, plus Auto-Detect, by name. */
 export const languageOptions = [
@@ -61,27 +61,6 @@ export function readFormat(ctx: IExecuteFunctions, itemIndex: number): string {
 	return format;
 }
 
-function readSeconds(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	field: string,
-	fallback: number,
-): number {
-	const raw = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
-	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			field,
-			`must be a number of seconds from 1, got ${JSON.stringify(raw ?? null)}`,
-			`Set ${field} to 1 or more (default ${fallback}).`,
-		);
-	}
-	return value;
-}
-
 export interface WaitOptions {
 	pollMs: number;
 	timeoutMs: number;
@@ -92,22 +71,16 @@ export interface WaitOptions {
 export function readWait(ctx: IExecuteFunctions, itemIndex: number): WaitOptions | undefined {
 	if (!(ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean)) return undefined;
 	return {
-		pollMs:
-			readSeconds(
-				ctx,
-				itemIndex,
-				'pollInterval',
-				'Poll Interval (Seconds)',
-				TRANSCRIPTION_DEFAULT_POLL_SECONDS,
-			) * 1000,
-		timeoutMs:
-			readSeconds(
-				ctx,
-				itemIndex,
-				'timeout',
-				'Timeout (Seconds)',
-				TRANSCRIPTION_DEFAULT_TIMEOUT_SECONDS,
-			) * 1000,
+		pollMs: secondsParameter(ctx, itemIndex, {
+			name: 'pollInterval',
+			field: 'Poll Interval (Seconds)',
+			fallback: TRANSCRIPTION_DEFAULT_POLL_SECONDS,
+		}),
+		timeoutMs: secondsParameter(ctx, itemIndex, {
+			name: 'timeout',
+			field: 'Timeout (Seconds)',
+			fallback: TRANSCRIPTION_DEFAULT_TIMEOUT_SECONDS,
+		}),
 		simplify: ctx.getNodeParameter('simplify', itemIndex, false) as boolean,
 	};
 }
