@@ -88,6 +88,7 @@ class TransportProbe implements INodeType {
 				method,
 				path,
 				body: form,
+				retry: raw('retry') as IDataObject | undefined,
 				itemIndex: 0,
 			});
 			return [[{ json: { body: response.body as IDataObject }, pairedItem: { item: 0 } }]];

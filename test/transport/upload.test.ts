@@ -3,6 +3,10 @@ import { createHash, randomBytes } from 'crypto';
 import { BinaryDataService } from 'n8n-core';
 
 import { FilePart } from '../../nodes/FormantAi/transport/filePart';
+import {
+	MIN_UPLOAD_BYTES_PER_SECOND,
+	uploadAllowanceMs,
+} from '../../nodes/FormantAi/transport/request';
 import type { BinaryMode } from '../harness';
 import { apiCredential, databaseBinaryStore, runNode } from '../harness';
 import { multipartBoundary, parseMultipart } from '../simulator/multipart';
@@ -174,6 +178,51 @@ describe('A streamed upload is never sent twice', () => {
 			status: 429,
 			attempts: 1,
 		});
+	});
+
+	it('is sent once even when the caller asks for retries (its file cannot be replayed)', async () => {
+		server.on('POST /v1/batch-call', () => ({
+			status: 503,
+			headers: { 'Retry-After': '0' },
+			body: { error: { message: 'service unavailable', type: 'internal_error' } },
+		}));
+		const result = await runNode({
+			type: 'transportProbe',
+			parameters: {
+				mode: 'upload',
+				method: 'POST',
+				path: '/v1/batch-call',
+				retry: JSON.stringify({ retry: true, maxRetries: 3 }),
+			},
+			input: [
+				{ json: {}, binary: { data: { data: AUDIO, fileName: 'rows.csv', mimeType: 'text/csv' } } },
+			],
+			credentials: { formantAiApi: apiCredential(server.url, KEY) },
+			binaryMode: 'filesystem',
+		});
+		expect(result.error?.message).toContain('service unavailable');
+		expect(server.requests).toHaveLength(1);
+	});
+});
+
+describe('An upload gets time in proportion to its size', () => {
+	it('adds the time the parts take at the slowest link allowed for', () => {
+		const form = new FormData();
+		form.append('agent_id', '123');
+		form.append('file', new File([new Uint8Array(10 * MIN_UPLOAD_BYTES_PER_SECOND)], 'a.wav'));
+		// 10 s for the file, and the 3 characters of the field.
+		expect(uploadAllowanceMs(form)).toBe(
+			10_000 + Math.ceil((3 / MIN_UPLOAD_BYTES_PER_SECOND) * 1000),
+		);
+	});
+
+	it('reads only the size of a streamed part, never its bytes', () => {
+		const open = jest.fn();
+		const form = new FormData();
+		form.append('audio', new FilePart(500 * 1024 * 1024, 'call.wav', 'audio/wav', open));
+		// 500 MB at 100 KB/s: 5,120 s.
+		expect(uploadAllowanceMs(form)).toBe(5_120_000);
+		expect(open).not.toHaveBeenCalled();
 	});
 });
 

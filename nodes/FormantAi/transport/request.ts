@@ -115,6 +115,21 @@ function cancelled(
 }
 
 /**
+ * The slowest upload link allowed for (100 KB/s): an upload's time limit grows with its size, so a
+ * one-hour recording is not cut off by the limit meant for a small JSON request.
+ */
+export const MIN_UPLOAD_BYTES_PER_SECOND = 100 * 1024;
+
+/** Extra time an upload gets on top of the usual limits, from the size of its parts. */
+export function uploadAllowanceMs(form: FormData): number {
+	let bytes = 0;
+	form.forEach((value) => {
+		bytes += typeof value === 'string' ? value.length : value.size;
+	});
+	return Math.ceil((bytes / MIN_UPLOAD_BYTES_PER_SECOND) * 1000);
+}
+
+/**
  * The only door to FormantAI's API: base URL from the credential, authentication by n8n,
  * FormantAI's errors turned into n8n errors with a fix, and bounded retries of what is safe.
  */
@@ -123,17 +138,20 @@ export async function formantAiRequestFull<T = IDataObject>(
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
 	const conn = await connection(this, request.itemIndex);
+	const isForm = typeof FormData !== 'undefined' && request.body instanceof FormData;
 	const policy: RetryOptions = {
-		retry: request.retry?.retry ?? isRetrySafe(request.method, request.path, request.body),
+		// An upload is sent once, whatever the caller asks: its file is streamed and cannot be replayed.
+		retry:
+			!isForm && (request.retry?.retry ?? isRetrySafe(request.method, request.path, request.body)),
 		maxRetries: request.retry?.maxRetries ?? RETRY_DEFAULTS.maxRetries,
 		maxWaitMs: request.retry?.maxWaitMs ?? RETRY_DEFAULTS.maxWaitMs,
 	};
 	const signal = cancelSignal(this);
-	const isForm = typeof FormData !== 'undefined' && request.body instanceof FormData;
 	const stream = request.response === 'stream';
+	const uploadMs = isForm ? uploadAllowanceMs(request.body as FormData) : 0;
 	// One deadline for the whole request: every attempt and every wait between attempts.
-	const timeoutMs = request.timeoutMs ?? runtime.requestTimeoutMs;
-	const deadlineMs = request.deadlineMs ?? runtime.requestDeadlineMs;
+	const timeoutMs = (request.timeoutMs ?? runtime.requestTimeoutMs) + uploadMs;
+	const deadlineMs = (request.deadlineMs ?? runtime.requestDeadlineMs) + uploadMs;
 	const deadline = runtime.now() + deadlineMs;
 	let waitedMs = 0;
 
