@@ -29,6 +29,9 @@ export class CsvSyntaxError extends Error {
  * Parses CSV text: quoted fields may hold commas, doubled quotes and line breaks; CRLF, LF or CR
  * line ends; a UTF-8 byte order mark is dropped; blank lines are skipped. Cells are not trimmed.
  */
+/** What ends a run of plain text in an unquoted cell. */
+const PLAIN_CELL_END = /[",\r\n]/;
+
 export function parseCsv(input: string): ParsedCsv {
 	const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
 	const records: CsvRow[] = [];
@@ -65,8 +68,14 @@ export function parseCsv(input: string): ParsedCsv {
 					afterQuote = true;
 				}
 			} else {
-				if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
-				cell += ch;
+				// Up to the next quote in one slice: one string per run, not one per character
+				// (a 10 MB file parsed a character at a time held ten times its size in strings).
+				let end = i;
+				for (; end < text.length && text[end] !== '"'; end++) {
+					if (text[end] === '\n' || (text[end] === '\r' && text[end + 1] !== '\n')) line++;
+				}
+				cell += text.slice(i, end);
+				i = end - 1;
 			}
 			continue;
 		}
@@ -92,7 +101,10 @@ export function parseCsv(input: string): ParsedCsv {
 				throw new CsvSyntaxError('text follows a closing quote in the same cell', line);
 			}
 		} else {
-			cell += ch;
+			let end = i + 1;
+			while (end < text.length && !PLAIN_CELL_END.test(text[end])) end++;
+			cell += text.slice(i, end);
+			i = end - 1;
 		}
 	}
 	if (quoted) {
