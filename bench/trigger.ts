@@ -201,8 +201,8 @@ function bareVerifyAndParse(list: Delivery[]): number {
 }
 
 /**
- * FormantAI Trigger `webhook()` with signature verification, dedupe and Simplify on: 10,000
- * distinct signed events in-process; static data size after 10,000 and 20,000.
+ * FormantAI Trigger `webhook()` with signature verification, the replay window and Simplify on:
+ * 10,000 distinct signed events in-process; what it writes to static data after 20,000.
  */
 export async function triggerThroughput(repeat: number, warmup: number): Promise<Result[]> {
 	const first = deliveries(0, EVENTS);
@@ -224,16 +224,13 @@ export async function triggerThroughput(repeat: number, warmup: number): Promise
 		node.push((await time(async () => await runAll(first))).ms);
 	}
 
-	// Dedupe memory: one workflow, 10,000 events, then 10,000 more; then the first 10,000 again.
+	// webhook() keeps no memory of its own any more (copies are caught inside the execution, in
+	// n8n's dedupe store: see the e2e load figures), so 20,000 deliveries write no static data.
 	const t = activeTrigger();
 	for (const d of first) await t.deliver(d);
-	const after10k = { bytes: t.staticBytes(), seen: t.seen(), ...t.counts() };
+	const after10k = t.counts();
 	for (const d of second) await t.deliver(d);
-	const after20k = { bytes: t.staticBytes(), seen: t.seen(), ...t.counts() };
-	// The latest events are still recognised as duplicates after 20,000.
-	const redelivered = second.slice(-1000);
-	for (const d of redelivered) await t.deliver(d);
-	const duplicatesCaught = 1000 - (t.counts().started - after20k.started);
+	const staticBytes = t.staticBytes();
 	// And verification is really on: a body changed after signing is refused.
 	const forged = deliveries(3 * EVENTS, 1)[0];
 	await t.deliver({
@@ -260,12 +257,12 @@ export async function triggerThroughput(repeat: number, warmup: number): Promise
 		},
 		{
 			bench: 'trigger (in-process, real WebhookContext)',
-			metric: 'dedupe static data after 10,000 → 20,000 events',
-			measured: after20k.bytes,
+			metric: 'static data written by webhook() after 20,000 events',
+			measured: staticBytes,
 			unit: 'bytes',
-			target: 'bounded (no growth from 10,000 to 20,000)',
-			pass: after20k.bytes <= after10k.bytes * 1.05 && duplicatesCaught === 1000,
-			note: `${after10k.bytes} bytes / ${after10k.seen} IDs remembered after 10,000; ${after20k.bytes} bytes / ${after20k.seen} IDs after 20,000 (${after20k.started} started); the last 1,000 redelivered after that: ${duplicatesCaught} caught as duplicates`,
+			target: 'none (no per-delivery write to compete for the database)',
+			pass: staticBytes <= 2,
+			note: `${t.counts().started} of 20,000 started; static data is ${staticBytes} bytes`,
 		},
 	];
 }
