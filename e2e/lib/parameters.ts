@@ -30,10 +30,34 @@ export function operationsOf(description: INodeTypeDescription): Operation[] {
 	});
 }
 
+/** One allowed value of a display condition: a plain value, or n8n's `{ _cnd: { gte: 1.1 } }` form. */
+function allows(allowed: unknown, value: unknown): boolean {
+	const condition = (allowed as { _cnd?: Record<string, unknown> } | null)?._cnd;
+	if (!condition) return allowed === value;
+	const [[operator, operand]] = Object.entries(condition);
+	const [a, b] = [value as number, operand as number];
+	switch (operator) {
+		case 'eq':
+			return a === b;
+		case 'not':
+			return a !== b;
+		case 'gte':
+			return a >= b;
+		case 'gt':
+			return a > b;
+		case 'lte':
+			return a <= b;
+		case 'lt':
+			return a < b;
+		default:
+			throw new Error(`display condition ${operator} is not handled here`);
+	}
+}
+
 function matches(property: INodeProperties, values: Record<string, unknown>): boolean {
 	const { show, hide } = property.displayOptions ?? {};
 	const has = (name: string, allowed: unknown[]): boolean =>
-		values[name] !== undefined && allowed.some((value) => value === values[name]);
+		values[name] !== undefined && allowed.some((value) => allows(value, values[name]));
 	for (const [name, allowed] of Object.entries(show ?? {})) {
 		if (!Array.isArray(allowed) || !has(name, allowed)) return false;
 	}
@@ -52,7 +76,12 @@ export function visibleProperties(
 	description: INodeTypeDescription,
 	values: Record<string, unknown>,
 ): INodeProperties[] {
-	const current: Record<string, unknown> = { ...values };
+	// A node added from the nodes panel gets the default version (`@version` in display conditions).
+	const versions = ([] as number[]).concat(description.version);
+	const current: Record<string, unknown> = {
+		'@version': description.defaultVersion ?? Math.max(...versions),
+		...values,
+	};
 	const shown: INodeProperties[] = [];
 	// Two passes: a property's visibility may depend on one declared after it.
 	for (let pass = 0; pass < 2; pass++) {
