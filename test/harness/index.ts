@@ -9,6 +9,7 @@ import type {
 	ExecutionError,
 	IBinaryData,
 	ICredentialDataDecryptedObject,
+	ICredentialsHelper,
 	IDataObject,
 	IExecuteFunctions,
 	INode,
@@ -19,6 +20,7 @@ import type {
 	IRun,
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
@@ -163,6 +165,48 @@ export interface RunNodeResult {
 }
 
 /**
+ * What n8n-core's WorkflowExecute needs from the host (in n8n, the CLI provides it), for a run of
+ * `workflow` in `mode`. A plain object, not jest-mock-extended's mock: the benchmarks run the
+ * harness outside jest.
+ */
+export function engineAdditionalData(options: {
+	executionId: string;
+	mode: WorkflowExecuteMode;
+	workflow: Workflow;
+	credentialsHelper: ICredentialsHelper;
+}): IWorkflowExecuteAdditionalData {
+	const { workflow } = options;
+	const additionalData = {} as IWorkflowExecuteAdditionalData;
+	Object.assign(additionalData, {
+		executionId: options.executionId,
+		credentialsHelper: options.credentialsHelper,
+		hooks: new ExecutionLifecycleHooks(options.mode, options.executionId, {
+			id: workflow.id,
+			name: workflow.name,
+			active: workflow.active,
+			activeVersionId: null,
+			isArchived: false,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			nodes: Object.values(workflow.nodes),
+			connections: workflow.connectionsBySourceNode,
+		} as never),
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		restApiUrl: 'http://127.0.0.1/rest',
+		encryptedRunnerIdentity: undefined,
+		currentNodeExecutionIndex: 0,
+		evalLlmMockHandler: undefined,
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+	});
+	return additionalData;
+}
+
+/**
  * Runs `Input → node under test` through n8n's real `WorkflowExecute`, as a manual execution.
  */
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
@@ -206,33 +250,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	});
 
 	const executionId = `exec-${runCounter}`;
-	// A plain object, not jest-mock-extended's mock: the benchmarks run this harness outside jest.
-	const additionalData = {} as IWorkflowExecuteAdditionalData;
-	Object.assign(additionalData, {
+	const additionalData = engineAdditionalData({
 		executionId,
+		mode: 'manual',
+		workflow,
 		credentialsHelper: new TestCredentialsHelper(options.credentials),
-		hooks: new ExecutionLifecycleHooks('manual', executionId, {
-			id: 'harness',
-			name: 'Harness',
-			active: false,
-			activeVersionId: null,
-			isArchived: false,
-			createdAt: new Date(),
-			updatedAt: new Date(),
-			nodes: [inputNode, node],
-			connections: {},
-		} as never),
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		restApiUrl: 'http://127.0.0.1/rest',
-		encryptedRunnerIdentity: undefined,
-		currentNodeExecutionIndex: 0,
-		evalLlmMockHandler: undefined,
-		setExecutionStatus: () => {},
-		sendDataToUI: () => {},
 	});
 
 	const runData = createRunExecutionData({

@@ -75,6 +75,21 @@ interface PendingEvent {
 const httpAgent = new http.Agent({ keepAlive: false });
 const httpsAgent = new https.Agent({ keepAlive: false });
 
+/** One delivery attempt: the body sent as it is, any status taken as an answer, no redirects. */
+async function postDelivery(url: string, body: string | Buffer, headers: Record<string, string>) {
+	return await axios.post(url, body, {
+		headers,
+		timeout: DELIVERY_TIMEOUT_MS,
+		validateStatus: () => true,
+		transformRequest: [(d: unknown) => d],
+		responseType: 'text',
+		maxRedirects: 0,
+		proxy: false,
+		httpAgent,
+		httpsAgent,
+	});
+}
+
 export function signature(body: Buffer | string, secret: string): string {
 	return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
@@ -214,17 +229,7 @@ export class Webhooks {
 		this.ctx.state.deliveries.push(record);
 		let retryable: boolean;
 		try {
-			const res = await axios.post(ev.target.url, ev.body, {
-				headers,
-				timeout: DELIVERY_TIMEOUT_MS,
-				validateStatus: () => true,
-				transformRequest: [(d: unknown) => d],
-				responseType: 'text',
-				maxRedirects: 0,
-				proxy: false,
-				httpAgent,
-				httpsAgent,
-			});
+			const res = await postDelivery(ev.target.url, ev.body, headers);
 			record.status = res.status;
 			record.ok = res.status >= 200 && res.status < 300;
 			retryable = res.status === 429 || res.status >= 500;
@@ -262,17 +267,7 @@ export class Webhooks {
 		};
 		this.ctx.state.deliveries.push(record);
 		try {
-			const res = await axios.post(previous.url, Buffer.from(previous.body, 'utf8'), {
-				headers,
-				timeout: DELIVERY_TIMEOUT_MS,
-				validateStatus: () => true,
-				transformRequest: [(d: unknown) => d],
-				responseType: 'text',
-				maxRedirects: 0,
-				proxy: false,
-				httpAgent,
-				httpsAgent,
-			});
+			const res = await postDelivery(previous.url, Buffer.from(previous.body, 'utf8'), headers);
 			record.status = res.status;
 			record.ok = res.status >= 200 && res.status < 300;
 		} catch (e) {

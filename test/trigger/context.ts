@@ -1,10 +1,5 @@
 import { mock } from 'jest-mock-extended';
-import {
-	DataDeduplicationService,
-	ExecutionLifecycleHooks,
-	WebhookContext,
-	WorkflowExecute,
-} from 'n8n-core';
+import { DataDeduplicationService, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -23,6 +18,7 @@ import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } fr
 
 import { FormantAiTrigger } from '../../nodes/FormantAiTrigger/FormantAiTrigger.node';
 import { runtime } from '../../nodes/FormantAi/transport';
+import { engineAdditionalData } from '../harness';
 import { TestCredentialsHelper } from '../harness/credentials';
 import { MemoryDedupe, SwitchableDedupe } from './dedupeStore';
 
@@ -291,32 +287,11 @@ export function engineTrigger(options: EngineOptions = {}) {
 		await dedupeReady;
 		engineDedupe.target = seen;
 		const executionId = `exec-${++executions}`;
-		const additionalData = {} as IWorkflowExecuteAdditionalData;
-		Object.assign(additionalData, {
+		const additionalData = engineAdditionalData({
 			executionId,
+			mode,
+			workflow,
 			credentialsHelper: new TestCredentialsHelper(credentials),
-			hooks: new ExecutionLifecycleHooks(mode, executionId, {
-				id: workflow.id,
-				name: workflow.name,
-				active: true,
-				activeVersionId: null,
-				isArchived: false,
-				createdAt: new Date(),
-				updatedAt: new Date(),
-				nodes: [node, sinkNode],
-				connections,
-			} as never),
-			webhookBaseUrl: 'http://127.0.0.1/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-			instanceBaseUrl: 'http://127.0.0.1/',
-			restApiUrl: 'http://127.0.0.1/rest',
-			encryptedRunnerIdentity: undefined,
-			currentNodeExecutionIndex: 0,
-			evalLlmMockHandler: undefined,
-			setExecutionStatus: () => {},
-			sendDataToUI: () => {},
 		});
 		const runData = createRunExecutionData({
 			executionData: {
