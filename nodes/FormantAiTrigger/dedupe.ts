@@ -28,11 +28,15 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
  * node) and says whether this execution is the first to claim it.
  */
 export async function claimEvent(this: IExecuteFunctions, eventId: string): Promise<boolean> {
-	return await inTurn(async () => {
-		const outcome = await this.helpers.checkProcessedAndRecord([eventId], 'node', {
+	const claim = async () =>
+		await this.helpers.checkProcessedAndRecord([eventId], 'node', {
 			mode: 'entries',
 			maxEntries: SEEN_CAPACITY,
 		});
+	return await inTurn(async () => {
+		// The store creates its row on the first claim; two workers doing that at once make one
+		// insert fail on the row's key. The row exists then, so a second try goes through.
+		const outcome = await claim().catch(claim);
 		return outcome.new.length > 0;
 	});
 }
