@@ -25,18 +25,12 @@ import { driveLoad, figures, loadWorkflow } from './lib/load';
 /**
  * Issue 11 on one n8n process (`n8n start`, sqlite, regular mode): the same load as the
  * queue-mode suite, counted by what reaches the node after the trigger.
- *
- * Opt-in (FORMANTAI_E2E_SINGLE_LOAD=1), not yet part of `npm test`: its one run so far, on the
- * shared 2-core machine at load average ~25, did not finish: after 8.5 min of load sqlite held 53
- * finished, 281 running and 4 new executions (BENCHMARKS.md, "Trigger under load").
  */
 
 const SECRET = 'whsec_single_process_load';
 const LOAD_ID = 'formantaiLoadS01';
 
-const describeOptIn = process.env.FORMANTAI_E2E_SINGLE_LOAD === '1' ? describe : describe.skip;
-
-describeOptIn('one n8n process (sqlite): exactly once under load', () => {
+describe('one n8n process (sqlite): exactly once under load', () => {
 	const repoRoot = resolve(__dirname, '..');
 	let scratch: string;
 	let home: N8nHome;

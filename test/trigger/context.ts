@@ -189,20 +189,28 @@ export async function callWebhook(
 	const seen = options.seen ?? new MemoryDedupe();
 	const execute = mock<IExecuteFunctions>({
 		getNode: () => node,
+		getWorkflow: () => ({ id: 'w', active: true }),
 		getMode: () => options.mode ?? 'webhook',
 		getInputData: () => input,
 		getNodeParameter: ((name: string, _index: number, fallback?: unknown) =>
 			node.parameters[name] ?? fallback) as IExecuteFunctions['getNodeParameter'],
 	});
-	execute.helpers.checkProcessedAndRecord = async (items, _scope, opts) =>
-		await seen.checkProcessedAndRecord(
-			items,
-			'node',
-			{ node, workflow: { id: 'w', active: true } },
-			opts,
-		);
+	Object.assign(execute.helpers, dedupeHelpers(seen, node));
 	const [items] = await trigger.execute.call(execute);
 	return outcome(result, sent, items);
+}
+
+/** The execute context's dedupe helpers, bound to one store, node and workflow as n8n-core binds them. */
+export function dedupeHelpers(
+	seen: MemoryDedupe,
+	node: INode,
+): Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'clearAllProcessedItems'> {
+	const contextData = { node, workflow: { id: 'w', active: true } };
+	return {
+		checkProcessedAndRecord: async (items, scope, opts) =>
+			await seen.checkProcessedAndRecord(items, scope, contextData, opts),
+		clearAllProcessedItems: async (scope) => await seen.clearAllProcessedItems(scope, contextData),
+	};
 }
 
 /** Stands for "the node after the trigger": it passes its input on, so its run data counts runs. */

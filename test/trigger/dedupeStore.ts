@@ -9,63 +9,105 @@ import type {
 	IDeduplicationOutput,
 } from 'n8n-workflow';
 
+type Row = { mode: string; data: string[] | number };
+
 /**
- * An in-memory stand-in for n8n's database-backed dedupe store in 'entries' mode, with the same
- * observable behaviour: one list per node of hashed values, oldest dropped beyond maxEntries.
- * `pause` lets a test hold a claim between its read and its write, as two workers could.
+ * An in-memory stand-in for n8n 2.41's database-backed dedupe store with the same observable
+ * behaviour: one row per workflow and context ("n:<node id>" for scope node, "" for scope
+ * workflow); a claim reads the row, then inserts it (failing on the row's key if another claim
+ * created it meanwhile) or overwrites it whole (a no-op if it was deleted meanwhile); 'entries'
+ * keeps hashed values, oldest dropped beyond maxEntries; the 'latest…' modes keep the largest value;
+ * a row saved in another mode is refused. `pause` lets a test hold a claim between its read and its
+ * write, as a database round trip does.
  */
 export class MemoryDedupe implements IDataDeduplicator {
-	readonly lists = new Map<string, string[]>();
+	readonly rows = new Map<string, Row>();
 
 	/** Awaited between the read and the write of every claim (default: none). */
 	pause: () => Promise<void> = async () => {};
 
-	private key(contextData: ICheckProcessedContextData): string {
-		return `${contextData.workflow.id}/${contextData.node?.id ?? ''}`;
+	private key(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
+		return `${contextData.workflow.id}/${scope === 'node' ? `n:${contextData.node?.id ?? ''}` : ''}`;
 	}
 
-	size(contextData: ICheckProcessedContextData): number {
-		return this.lists.get(this.key(contextData))?.length ?? 0;
+	/** The IDs (hashed) remembered for a node, oldest first. */
+	list(contextData: ICheckProcessedContextData): string[] {
+		const data = this.rows.get(this.key('node', contextData))?.data;
+		return Array.isArray(data) ? data : [];
+	}
+
+	/** The node lists only (the workflow slot is the trigger's lock, empty between claims). */
+	get lists(): Map<string, string[]> {
+		const out = new Map<string, string[]>();
+		for (const [key, row] of this.rows)
+			if (!key.endsWith('/') && Array.isArray(row.data)) out.set(key, row.data);
+		return out;
 	}
 
 	async checkProcessedAndRecord(
 		items: DeduplicationItemTypes[],
-		_scope: DeduplicationScope,
+		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
 		options: ICheckProcessedOptions,
 	): Promise<IDeduplicationOutput> {
-		const key = this.key(contextData);
-		// Read a copy, as n8n reads the row: a concurrent claim writes its own copy back.
-		const list = [...(this.lists.get(key) ?? [])];
+		const key = this.key(scope, contextData);
+		const read = this.rows.get(key);
+		// A copy, as n8n reads the row: a concurrent claim writes its own copy back.
+		const row: Row | undefined = read && {
+			mode: read.mode,
+			data: Array.isArray(read.data) ? [...read.data] : read.data,
+		};
 		await this.pause();
-		const out: IDeduplicationOutput = { new: [], processed: [] };
-		for (const item of items) {
-			const hash = createHash('md5').update(String(item)).digest('base64');
-			if (list.includes(hash)) out.processed.push(item);
-			else {
-				out.new.push(item);
-				list.push(hash);
-			}
+		if (row && row.mode !== options.mode) {
+			throw new Error(
+				'Deduplication data was originally saved with an incompatible setting of the ‘Keep Items Where’ parameter.',
+			);
 		}
-		if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
-		this.lists.set(key, list);
+		const out: IDeduplicationOutput = { new: [], processed: [] };
+		let value: Row;
+		if (options.mode === 'entries') {
+			const list = Array.isArray(row?.data) ? row.data : [];
+			for (const item of items) {
+				const hash = createHash('md5').update(String(item)).digest('base64');
+				if (row && list.includes(hash)) out.processed.push(item);
+				else {
+					out.new.push(item);
+					list.push(hash);
+				}
+			}
+			if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
+			value = { mode: options.mode, data: list };
+		} else {
+			let largest = row ? Number(row.data) : -Infinity;
+			for (const item of items) {
+				if (!row || Number(item) > Number(row.data)) out.new.push(item);
+				else out.processed.push(item);
+				largest = Math.max(largest, Number(item));
+			}
+			value = { mode: options.mode, data: largest };
+		}
+		if (!row) {
+			if (this.rows.has(key)) throw new Error('duplicate key value violates unique constraint');
+			this.rows.set(key, value);
+		} else if (this.rows.has(key)) this.rows.set(key, value);
 		return out;
 	}
 
 	async removeProcessed(): Promise<void> {}
 
 	async clearAllProcessedItems(
-		_scope: DeduplicationScope,
+		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
 	): Promise<void> {
-		this.lists.delete(this.key(contextData));
+		this.rows.delete(this.key(scope, contextData));
 	}
 
 	async getProcessedDataCount(
-		_scope: DeduplicationScope,
+		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
 	): Promise<number> {
-		return this.size(contextData);
+		const data = this.rows.get(this.key(scope, contextData))?.data;
+		return Array.isArray(data) ? data.length : 0;
 	}
 }
 

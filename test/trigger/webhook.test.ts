@@ -291,22 +291,6 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 			expect(first.result.noWebhookResponse).toBeUndefined();
 		});
 
-		it('a claim that fails once (two workers creating the store row at once) is tried again', async () => {
-			const seen = new MemoryDedupe();
-			const record = seen.checkProcessedAndRecord.bind(seen);
-			let failures = 0;
-			seen.checkProcessedAndRecord = async (...args) => {
-				if (failures++ === 0) throw new Error('duplicate key value violates unique constraint');
-				return await record(...args);
-			};
-			const d = delivery(completedEvent());
-			const first = await callWebhook(d, { secret: SECRET, seen });
-			const second = await callWebhook(d, { secret: SECRET, seen });
-			expect(first).toMatchObject({ status: 200, executed: true, started: true });
-			expect(second).toMatchObject({ started: false, items: [] });
-			expect(failures).toBe(3);
-		});
-
 		it('writes nothing to the workflow static data', async () => {
 			const out = await callWebhook(delivery(completedEvent()), { secret: SECRET });
 			expect(out.result.workflowData).toEqual([[{ json: completedEvent() }]]);
