@@ -20,7 +20,7 @@ import {
 	type N8nHome,
 	type N8nServer,
 } from './lib';
-import { driveLoad, figures, loadWorkflow } from './lib/load';
+import { driveLoad, figures, loadWorkflow, notRefused } from './lib/load';
 
 /**
  * Issue 11 on one n8n process (`n8n start`, sqlite, regular mode): the same load as the
@@ -131,8 +131,9 @@ describe('one n8n process (sqlite): exactly once under load', () => {
 		};
 		console.log(`[single-process load] ${JSON.stringify(printed['load figures'])}`);
 
-		expect(load.forgedStatuses).toEqual({ 401: 10 });
-		expect(load.unsignedStatuses).toEqual({ 401: 10 });
+		expect(notRefused(load.forgedStatuses)).toEqual({});
+		expect(notRefused(load.unsignedStatuses)).toEqual({});
+		expect((load.forgedStatuses[401] ?? 0) + (load.unsignedStatuses[401] ?? 0)).toBeGreaterThan(0);
 		// An error answer is allowed when n8n truly cannot take a delivery: FormantAI re-sends it
 		// (the driver does too, after 30 s), and it must then be accepted.
 		expect(load.gaveUp).toBe(0);

@@ -5,7 +5,7 @@ import { join, resolve } from 'path';
 
 import { startWebhookReceiver, type WebhookReceiver } from '../test/simulator';
 import { ensureN8n, exampleCredentials, packPackage, pollUntil } from './lib';
-import { driveLoad, figures, loadWorkflow, type LoadFigures } from './lib/load';
+import { driveLoad, figures, loadWorkflow, notRefused, type LoadFigures } from './lib/load';
 import { startQueue, type QueueTopology } from './lib/queue';
 
 /**
@@ -122,8 +122,9 @@ describe('queue mode: 1 main, 2 webhook processes, 2 workers, Postgres 17, Redis
 		};
 		console.log(`[queue load] ${JSON.stringify(printed['load figures'])}`);
 
-		expect(load.forgedStatuses).toEqual({ 401: 10 });
-		expect(load.unsignedStatuses).toEqual({ 401: 10 });
+		expect(notRefused(load.forgedStatuses)).toEqual({});
+		expect(notRefused(load.unsignedStatuses)).toEqual({});
+		expect((load.forgedStatuses[401] ?? 0) + (load.unsignedStatuses[401] ?? 0)).toBeGreaterThan(0);
 		// An error answer is allowed when n8n truly cannot take a delivery: FormantAI re-sends it
 		// (the driver does too, after 30 s), and it must then be accepted.
 		expect(load.gaveUp).toBe(0);

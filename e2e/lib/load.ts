@@ -164,10 +164,19 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
 		};
 
 	for (const [index, eventId] of eventIds.entries()) {
-		const raw = busyEvent(eventId);
 		const resend =
 			resendEvery > 0 && index % resendEvery === 0 && index / resendEvery < options.resends;
-		queue.push(genuine(raw, eventId, resend ? () => queue.push(genuine(raw, eventId)) : undefined));
+		// The event happens when it is first sent (as FormantAI delivers an outcome when the call
+		// ends): its signed timestamp is then, and every copy and retry carries the same bytes. The
+		// copy goes next, as a sender's re-send follows within minutes, inside the replay window.
+		queue.push(async () => {
+			const raw = busyEvent(eventId);
+			await genuine(
+				raw,
+				eventId,
+				resend ? () => queue.unshift(genuine(raw, eventId)) : undefined,
+			)();
+		});
 	}
 	const spread = (job: Job, i: number, of: number): void => {
 		queue.splice(Math.floor(((i + 0.5) * queue.length) / Math.max(1, of)), 0, job);
@@ -311,4 +320,15 @@ export function figures(
 		p50Ms: percentile(load.latenciesMs, 50),
 		p99Ms: percentile(load.latenciesMs, 99),
 	};
+}
+
+/**
+ * Answers to forged or unsigned deliveries other than the trigger's 401 and n8n's own 503 (under a
+ * burst a webhook process may be too busy to take a request at all; that starts nothing either:
+ * `figures` counts any run they cause).
+ */
+export function notRefused(statuses: Record<number, number>): Record<number, number> {
+	return Object.fromEntries(
+		Object.entries(statuses).filter(([status]) => status !== '401' && status !== '503'),
+	);
 }
