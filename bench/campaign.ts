@@ -12,6 +12,8 @@ import { startSim, type SimHandle } from './sim';
 // BENCH_CAMPAIGN_ROWS makes a smaller campaign (a quick check of the bench itself).
 const ROWS = Number(process.env.BENCH_CAMPAIGN_ROWS ?? 100_000);
 const ITEM_SIZES = [ROWS / 10, ROWS / 2, ROWS];
+// BENCH_CAMPAIGN_ONLY=file or =items runs one half (while working on it).
+const ONLY = process.env.BENCH_CAMPAIGN_ONLY;
 
 type Run = MeasuredReport<number | undefined> & { received: number };
 
@@ -66,89 +68,97 @@ export async function campaign(repeat: number): Promise<Result[]> {
 	const files = { big: join(root, 'contacts.csv'), small: join(root, 'small.csv') };
 	const work = join(root, 'work');
 	const runs = Math.max(3, Math.min(repeat, 3));
+	const measure = async (modes: readonly CampaignMode[], rows: number) => {
+		const out = Object.fromEntries(modes.map((mode) => [mode, [] as Runs]));
+		// Interleaved, so drift in the machine's load hits node and baseline alike.
+		for (let i = 0; i < runs; i++) {
+			for (const mode of modes) out[mode].push(await measureOnce(sim, mode, rows, files, work));
+		}
+		return out;
+	};
 	try {
 		writeFileSync(files.big, campaignCsv(ROWS));
 		writeFileSync(files.small, campaignCsv(1_000));
 		const fileMb = statSync(files.big).size / MB;
-
-		const file: Record<string, Runs> = { 'file-node': [], 'file-baseline': [] };
-		for (let i = 0; i < runs; i++) {
-			for (const mode of ['file-node', 'file-baseline'] as const) {
-				file[mode].push(await measureOnce(sim, mode, ROWS, files, work));
-			}
-		}
-		const items: Record<number, Record<string, Runs>> = {};
-		for (const size of ITEM_SIZES) {
-			items[size] = { 'items-node': [], 'items-baseline': [] };
-			for (let i = 0; i < runs; i++) {
-				for (const mode of ['items-node', 'items-baseline'] as const) {
-					items[size][mode].push(await measureOnce(sim, mode, size, files, work));
-				}
-			}
-		}
-
-		const nodeFile = file['file-node'];
-		const baseFile = file['file-baseline'];
-		const fileGrowth = median(growthOf(nodeFile));
-		const fileTime = median(timeOf(nodeFile));
-		const baseTime = median(timeOf(baseFile));
 		const label = `campaign (${ROWS.toLocaleString('en')} rows, simulator child process, each run in a fresh process)`;
-		const results: Result[] = [
-			{
-				bench: label,
-				metric: `CSV file (${round(fileMb, 1)} MB, filesystem mode): peak RSS growth vs. the file size`,
-				measured: round(fileGrowth, 1),
-				unit: 'MB',
-				baseline: round(fileMb, 1),
-				ratio: round(fileGrowth / fileMb, 2),
-				target: '≤ 2× the file size',
-				pass: fileGrowth <= 2 * fileMb,
-				note: `${describe('node', nodeFile)}\n        ${describe('csv-parse + plain upload', baseFile)}`,
-			},
-			{
-				bench: label,
-				metric: 'CSV file: wall time vs. csv-parse + plain upload of the same file',
-				measured: round(fileTime, 1),
-				unit: 'ms',
-				baseline: round(baseTime, 1),
-				ratio: round(fileTime / baseTime, 2),
-				target: '≤ 1.5× baseline',
-				pass: fileTime <= 1.5 * baseTime,
-				note: `baseline peak RSS growth ${round(median(growthOf(baseFile)), 1)} MB`,
-			},
-		];
-		const perRow = (size: number) => median(timeOf(items[size]['items-node'], true)) / size;
-		for (const size of ITEM_SIZES) {
-			const n = items[size]['items-node'];
-			const b = items[size]['items-baseline'];
-			const nodeMs = median(timeOf(n, true));
-			const baseMs = median(timeOf(b));
-			results.push({
-				bench: label,
-				metric: `${size.toLocaleString('en')} input items: node's own time vs. a plain loop building the same CSV + upload`,
-				measured: round(nodeMs, 1),
-				unit: 'ms',
-				baseline: round(baseMs, 1),
-				ratio: round(nodeMs / baseMs, 2),
-				target: 'reported (no target)',
-				pass: true,
-				info: true,
-				note: `${round((nodeMs / size) * 1000, 2)} µs/row; peak RSS growth node ${round(median(growthOf(n)), 1)} MB vs. loop ${round(median(growthOf(b)), 1)} MB\n        ${describe('node', n)}\n        ${describe('plain loop', b)}`,
-			});
+		const results: Result[] = [];
+		if (ONLY !== 'items') {
+			const file = await measure(['file-node', 'file-baseline'], ROWS);
+			results.push(...fileResults(label, fileMb, file['file-node'], file['file-baseline']));
 		}
-		const growth = perRow(ROWS) / perRow(ROWS / 10);
-		results.push({
-			bench: label,
-			metric: `input items: time per row at ${ROWS / 1000}k ÷ per row at ${ROWS / 10000}k (no quadratic step)`,
-			measured: round(growth, 2),
-			unit: '',
-			target: '≤ 1.5 (linear; a quadratic step would give ≈ 10)',
-			pass: growth <= 1.5,
-			note: `per row: ${ITEM_SIZES.map((s) => `${s / 1000}k ${round(perRow(s) * 1000, 2)} µs`).join(', ')}`,
-		});
+		if (ONLY !== 'file') {
+			const items: Record<number, Record<string, Runs>> = {};
+			for (const size of ITEM_SIZES)
+				items[size] = await measure(['items-node', 'items-baseline'], size);
+			results.push(...itemResults(label, items));
+		}
 		return results;
 	} finally {
 		rmSync(root, { recursive: true, force: true });
 		await sim.close();
 	}
+}
+
+function fileResults(label: string, fileMb: number, nodeFile: Runs, baseFile: Runs): Result[] {
+	const fileGrowth = median(growthOf(nodeFile));
+	const fileTime = median(timeOf(nodeFile));
+	const baseTime = median(timeOf(baseFile));
+	return [
+		{
+			bench: label,
+			metric: `CSV file (${round(fileMb, 1)} MB, filesystem mode): peak RSS growth vs. the file size`,
+			measured: round(fileGrowth, 1),
+			unit: 'MB',
+			baseline: round(fileMb, 1),
+			ratio: round(fileGrowth / fileMb, 2),
+			target: '≤ 2× the file size',
+			pass: fileGrowth <= 2 * fileMb,
+			note: `${describe('node', nodeFile)}\n        ${describe('csv-parse + plain upload', baseFile)}`,
+		},
+		{
+			bench: label,
+			metric: 'CSV file: wall time vs. csv-parse + plain upload of the same file',
+			measured: round(fileTime, 1),
+			unit: 'ms',
+			baseline: round(baseTime, 1),
+			ratio: round(fileTime / baseTime, 2),
+			target: '≤ 1.5× baseline',
+			pass: fileTime <= 1.5 * baseTime,
+			note: `baseline peak RSS growth ${round(median(growthOf(baseFile)), 1)} MB`,
+		},
+	];
+}
+
+function itemResults(label: string, items: Record<number, Record<string, Runs>>): Result[] {
+	const results: Result[] = [];
+	const perRow = (size: number) => median(timeOf(items[size]['items-node'], true)) / size;
+	for (const size of ITEM_SIZES) {
+		const n = items[size]['items-node'];
+		const b = items[size]['items-baseline'];
+		const nodeMs = median(timeOf(n, true));
+		const baseMs = median(timeOf(b));
+		results.push({
+			bench: label,
+			metric: `${size.toLocaleString('en')} input items: node's own time vs. a plain loop building the same CSV + upload`,
+			measured: round(nodeMs, 1),
+			unit: 'ms',
+			baseline: round(baseMs, 1),
+			ratio: round(nodeMs / baseMs, 2),
+			target: 'reported (no target)',
+			pass: true,
+			info: true,
+			note: `${round((nodeMs / size) * 1000, 2)} µs/row; peak RSS growth node ${round(median(growthOf(n)), 1)} MB vs. loop ${round(median(growthOf(b)), 1)} MB\n        ${describe('node', n)}\n        ${describe('plain loop', b)}`,
+		});
+	}
+	const growth = perRow(ROWS) / perRow(ROWS / 10);
+	results.push({
+		bench: label,
+		metric: `input items: time per row at ${ROWS / 1000}k ÷ per row at ${ROWS / 10000}k (no quadratic step)`,
+		measured: round(growth, 2),
+		unit: '',
+		target: '≤ 1.5 (linear; a quadratic step would give ≈ 10)',
+		pass: growth <= 1.5,
+		note: `per row: ${ITEM_SIZES.map((s) => `${s / 1000}k ${round(perRow(s) * 1000, 2)} µs`).join(', ')}`,
+	});
+	return results;
 }

@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+
 /** The columns of the benchmark campaign (the phone column first, as FormantAI's sample has it). */
 export const CSV_COLUMNS = [
 	'customer_phone',
@@ -37,4 +39,15 @@ export function campaignCsv(rows: number): string {
 		lines.push(CSV_COLUMNS.map((column) => csvQuote(row[column])).join(','));
 	}
 	return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The baseline's check of the file: a well-known CSV parser, and a phone on every row. */
+export function parseWithLibrary(text: Buffer): number {
+	const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<
+		Record<string, string>
+	>;
+	for (const [index, record] of records.entries()) {
+		if (!record.customer_phone) throw new Error(`row ${index + 1} has no customer_phone`);
+	}
+	return records.length;
 }

@@ -1,12 +1,11 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmarks drive a local server and measure the process, never shipped */
 import './env';
 
-import { parse } from 'csv-parse/sync';
 import { readFileSync, statSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
 
 import { apiCredential, runNode, type InputItem } from '../test/harness';
-import { campaignRow, CSV_COLUMNS, csvQuote } from './campaignData';
+import { campaignRow, CSV_COLUMNS, csvQuote, parseWithLibrary } from './campaignData';
 import { measureWhenTold, storeFile } from './measured';
 import { plainUpload } from './plainUpload';
 
@@ -48,17 +47,6 @@ async function upload(body: Buffer): Promise<void> {
 		{ field: 'file', fileName: 'contacts.csv', type: 'text/csv', size: body.length, body },
 	);
 	if (status !== 200) throw new Error(`plain upload answered ${status}`);
-}
-
-/** The baseline's check of the file: a well-known CSV parser, and a phone on every row. */
-function parseWithLibrary(text: Buffer): number {
-	const records = parse(text, { columns: true, skip_empty_lines: true }) as Array<
-		Record<string, string>
-	>;
-	for (const [index, record] of records.entries()) {
-		if (!record.customer_phone) throw new Error(`row ${index + 1} has no customer_phone`);
-	}
-	return records.length;
 }
 
 /** The plain loop: the CSV the node builds from the same items (same columns, same quoting). */

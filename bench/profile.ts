@@ -1,19 +1,26 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- a profiling tool for the benchmarks, never shipped */
 import './env';
 
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { Session } from 'inspector';
-import { relative } from 'path';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { tmpdir } from 'os';
+import { join, relative } from 'path';
 
 import { apiCredential, runNode } from '../test/harness';
 import './floor';
+import { campaignCsv, parseWithLibrary } from './campaignData';
 import { round } from './lib';
-import { startSim } from './sim';
+import { storeFile } from './measured';
+import { plainUpload } from './plainUpload';
+import { startSim, type SimHandle } from './sim';
 
 /**
  * Where the node's time goes beyond n8n's floor: CPU-profiles the same work done by the node and
  * by the bare-`httpRequestWithAuthentication` floor (simulator in a child process), and prints
  * self time by place (our files by function, n8n and other packages by package), per request,
- * for both and their difference. Usage: `node .tools/bench/profile.js manyCalls|returnAll [runs]`.
+ * for both and their difference. Usage: `node .tools/bench/profile.js manyCalls|returnAll|campaign [runs]`
+ * (campaign: the CSV-file campaign against its baseline, csv-parse + a plain upload).
  */
 interface ProfileNode {
 	id: number;
@@ -59,6 +66,58 @@ async function profiled(session: Session, work: () => Promise<void>): Promise<Ma
 	return out;
 }
 
+/** Batch → Create from a stored CSV file, and the campaign bench's baseline for the same file. */
+async function campaignPair(
+	sim: SimHandle,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): Promise<{ node: () => Promise<void>; floor: () => Promise<void> }> {
+	const dir = mkdtempSync(join(tmpdir(), 'formantai-profile-'));
+	const path = join(dir, 'contacts.csv');
+	writeFileSync(path, campaignCsv(100_000));
+	process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+	const parameters = {
+		resource: 'batch',
+		operation: 'create',
+		campaignName: 'Bench',
+		agentId: 123,
+		source: 'binaryFile',
+		binaryPropertyName: 'data',
+	};
+	// A first run in filesystem mode sets n8n's store up before the file is put in it.
+	await runNode({ parameters, input: [{ json: {} }], credentials, binaryMode: 'filesystem' });
+	const stored = await storeFile(path, 'contacts.csv', 'text/csv');
+	return {
+		node: async () => {
+			const r = await runNode({
+				parameters,
+				input: [{ json: {}, binary: { data: stored } }],
+				credentials,
+				binaryMode: 'filesystem',
+			});
+			if (r.error) throw new Error(r.error.message);
+			await sim.reset();
+		},
+		floor: async () => {
+			const bytes = readFileSync(path);
+			parseWithLibrary(bytes);
+			const { status } = await plainUpload(
+				`${sim.url}/v1/batch-call`,
+				sim.apiKey,
+				{ agent_id: '123', name: 'Bench' },
+				{
+					field: 'file',
+					fileName: 'contacts.csv',
+					type: 'text/csv',
+					size: bytes.length,
+					body: bytes,
+				},
+			);
+			if (status !== 200) throw new Error(`plain upload answered ${status}`);
+			await sim.reset();
+		},
+	};
+}
+
 async function main(): Promise<void> {
 	const which = process.argv[2] ?? 'manyCalls';
 	const runs = Number(process.argv[3] ?? 5);
@@ -101,6 +160,10 @@ async function main(): Promise<void> {
 				if (r.error) throw new Error(r.error.message);
 				await sim.reset();
 			};
+		} else if (which === 'campaign') {
+			// One upload of a 100,000-row CSV file in filesystem mode against csv-parse + plain upload.
+			requests = 1;
+			({ node, floor } = await campaignPair(sim, credentials));
 		} else {
 			requests = 100;
 			await sim.seedConversations(10_000);

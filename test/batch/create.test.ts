@@ -1,3 +1,5 @@
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
 import type { IDataObject } from 'n8n-workflow';
 
 import { parseCsv as simulatorParseCsv } from '../simulator/csv';
@@ -413,6 +415,46 @@ describe('Batch → Create from a CSV file', () => {
 		]);
 		expect(uploadLog().files[0].filename).toBe('campaign.csv');
 	});
+
+	it.each(['default', 'filesystem', 'database'] as const)(
+		'%s binary mode: a file of many chunks is checked and uploaded streamed, never read whole',
+		async (mode) => {
+			// About 200 KB: several 64 KB chunks, with quoted cells and line breaks across their edges.
+			const lines = ['customer_phone,name,note'];
+			const expected: Array<{ name: string; note: string }> = [];
+			for (let i = 0; i < 3000; i++) {
+				const note = i % 7 === 0 ? `say "hi",\r\nthen ${'x'.repeat(1 + (i % 50))}` : `row ${i}`;
+				lines.push(`98765 ${String(10000 + i)},"Name ${i}, Jr.","${note.replace(/"/g, '""')}"`);
+				expected.push({ name: `Name ${i}, Jr.`, note });
+			}
+			const service = Container.get(BinaryDataService);
+			const readWhole = jest.spyOn(service, 'getAsBuffer');
+			const readStream = jest.spyOn(service, 'getAsStream');
+			try {
+				const result = await run(sim(), {
+					parameters: fromFile({ options: { defaultCountryCode: '91' } }),
+					input: [csvFile(`${lines.join('\r\n')}\r\n`)],
+					binaryMode: mode,
+				});
+				expect(result.error).toBeUndefined();
+				const rows = uploadedRows(result.items[0].json.id);
+				expect(rows).toHaveLength(3000);
+				expect(rows.map((row) => row.customer_phone)).toEqual(
+					expected.map((_, i) => `+9198765${String(10000 + i)}`),
+				);
+				expect(rows.map((row) => row.note)).toEqual(expected.map((row) => row.note));
+				expect(rows[2999].name).toBe('Name 2999, Jr.');
+				if (mode !== 'default') {
+					// Read twice as a stream (checked, then uploaded), never as one buffer.
+					expect(readStream).toHaveBeenCalledTimes(2);
+					expect(readWhole).not.toHaveBeenCalled();
+				}
+			} finally {
+				readWhole.mockRestore();
+				readStream.mockRestore();
+			}
+		},
+	);
 
 	it('reports bad phones by their line in the file (a quoted line break moves the lines)', async () => {
 		const text =

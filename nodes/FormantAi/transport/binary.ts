@@ -93,9 +93,8 @@ export function buildForm(fields: Record<string, string | undefined>, file: Uplo
 }
 
 /**
- * Reads a binary property of an input item as an upload. A file in n8n's filesystem, database
- * or S3 store (it has an id) is streamed from the store while the request is sent; a file in
- * memory (n8n's default mode) is sent from its bytes in chunks. Nothing is copied whole.
+ * Reads a binary property of an input item as an upload (see `binaryPart`); an empty file is
+ * refused before anything is sent.
  */
 export async function binaryUpload(
 	this: IExecuteFunctions,
@@ -106,13 +105,7 @@ export async function binaryUpload(
 	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
 	const fileName = binary.fileName ?? `${field}.bin`;
 	const mimeType = binary.mimeType || 'application/octet-stream';
-	const data = binary.id
-		? await storedPart(this, binary.id, fileName, mimeType)
-		: FilePart.fromBytes(
-				await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName),
-				fileName,
-				mimeType,
-			);
+	const data = await binaryPart(this, itemIndex, binaryPropertyName, binary, fileName, mimeType);
 	if (data.size === 0) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -123,13 +116,25 @@ export async function binaryUpload(
 	return { field, data, fileName, mimeType, binary };
 }
 
-/** A part over a stored binary: its size from the store's metadata, its bytes opened on demand. */
-async function storedPart(
+/**
+ * A binary property of an input item as an unread part. A file in n8n's filesystem, database or
+ * S3 store (it has an id) is streamed from the store each time the part is read, its size from
+ * the store's metadata; a file in memory (n8n's default mode) is read from its bytes in chunks.
+ * Nothing is copied whole.
+ */
+export async function binaryPart(
 	ctx: IExecuteFunctions,
-	id: string,
+	itemIndex: number,
+	binaryPropertyName: string,
+	binary: IBinaryData,
 	fileName: string,
 	mimeType: string,
 ): Promise<FilePart> {
+	const id = binary.id;
+	if (!id) {
+		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
+		return FilePart.fromBytes(bytes, fileName, mimeType);
+	}
 	const { fileSize } = await ctx.helpers.getBinaryMetadata(id);
 	return new FilePart(
 		fileSize,

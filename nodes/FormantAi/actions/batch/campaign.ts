@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { FilePart } from '../../transport';
+
 import { allowedDestinations } from '../../helpers/destinations';
 import { isToolMode } from '../../helpers/toolMode';
 import { fieldError, positiveInteger, requiredString } from '../../helpers/validation';
@@ -119,7 +121,8 @@ export function output(
 /** A campaign checked and written as CSV, ready to upload; `bad` lists the rows left out. */
 export interface Campaign {
 	common: Common;
-	csv: string;
+	/** The CSV to upload, as UTF-8 bytes or as a part written while the upload sends it. */
+	file: Uint8Array | FilePart;
 	fileName: string;
 	bad: BadRow[];
 }

@@ -18,7 +18,7 @@ async function send(
 	itemIndex: number,
 	campaign: Campaign,
 ): Promise<INodeExecutionData[]> {
-	const batch = await upload(ctx, itemIndex, campaign.common, campaign.csv, campaign.fileName);
+	const batch = await upload(ctx, itemIndex, campaign.common, campaign.file, campaign.fileName);
 	return output(batch, campaign.common, campaign.bad);
 }
 

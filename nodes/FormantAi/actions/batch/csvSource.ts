@@ -1,11 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CSV_DEFAULT_FILE_NAME, CSV_ENCODING, CSV_MAX_ROWS } from '../../helpers/assumptions';
-import { CsvSyntaxError, parseCsv, writeCsv } from '../../helpers/csv';
+import { CSV_DEFAULT_FILE_NAME, CSV_MAX_ROWS, CSV_MIME_TYPE } from '../../helpers/assumptions';
+import type { CsvRow } from '../../helpers/csv';
+import { csvCell, utf8Length } from '../../helpers/csv';
 import { normalizePhone } from '../../helpers/phone';
 import { fieldError, requireBinary, requiredString } from '../../helpers/validation';
-import type { BadRow, Campaign } from './campaign';
+import { binaryPart, FilePart } from '../../transport';
+import type { BadRow, Campaign, Common } from './campaign';
 import {
 	isOutside,
 	listBadRows,
@@ -14,63 +16,93 @@ import {
 	readCommon,
 	refuseOutside,
 } from './campaign';
+import type { CsvColumns, FileFail } from './csvRows';
+import { checkHeader, checkRowShape, readCsv } from './csvRows';
 
-/** What a file that is not CSV text most likely is, from its first bytes. */
-function binaryKind(bytes: Uint8Array): string | undefined {
-	const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
-	if (starts(0x50, 0x4b, 0x03, 0x04)) return 'a zip archive (an Excel .xlsx workbook?)';
-	if (starts(0xd0, 0xcf, 0x11, 0xe0)) return 'an old Excel .xls workbook';
-	if (starts(0x25, 0x50, 0x44, 0x46)) return 'a PDF document';
-	if (starts(0x89, 0x50, 0x4e, 0x47)) return 'a PNG image';
-	if (starts(0xff, 0xd8, 0xff)) return 'a JPEG image';
-	if (starts(0xff, 0xfe) || starts(0xfe, 0xff)) return 'UTF-16 text';
-	return undefined;
+/** What one reading of a campaign file found. */
+interface Reading {
+	/** Recipient rows in the file. */
+	rows: number;
+	/** Rows whose phone cannot be made E.164 (left out, or they stop the run). */
+	bad: BadRow[];
+	/** Rows outside Allowed Destinations (they refuse the campaign). */
+	outside: BadRow[];
 }
 
-function decodeCsv(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	bytes: Uint8Array,
-	fileName: string,
-): string {
-	const field = 'Input Binary Field';
-	const fix =
-		'Pass a CSV file saved as "CSV UTF-8" (comma-separated), with a header row that has a customer_phone column.';
-	const kind = binaryKind(bytes);
-	if (kind) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			field,
-			`the file "${fileName}" is not CSV text: it looks like ${kind}`,
-			fix,
-		);
+/** A row as it is uploaded: the named columns, the phone in E.164, CRLF-terminated. */
+function rowLine(cells: string[], columns: CsvColumns, e164: string): string {
+	const out: string[] = [];
+	for (let index = 0; index < columns.header.length; index++) {
+		if (!columns.keep[index]) continue;
+		out.push(csvCell(index === columns.phoneIndex ? e164 : (cells[index] ?? '')));
 	}
-	let text: string;
+	return `${out.join(',')}\r\n`;
+}
+
+/**
+ * Reads the campaign file once, checking every row in order, and gives the CSV to upload a piece
+ * at a time (the header first, then one piece per chunk of the file), never holding the file or
+ * its rows whole. What it finds goes into `reading`.
+ */
+async function* campaignText(
+	file: FilePart,
+	common: Common,
+	fail: FileFail,
+	reading: Reading,
+): AsyncGenerator<string> {
+	let columns: CsvColumns | undefined;
+	let text = '';
+	const onRow = (row: CsvRow): void => {
+		if (!columns) {
+			columns = checkHeader(row.cells, fail);
+			const kept = columns.header.filter((_, index) => columns?.keep[index]);
+			text += `${kept.map(csvCell).join(',')}\r\n`;
+			return;
+		}
+		checkRowShape(row, columns, fail);
+		reading.rows++;
+		if (CSV_MAX_ROWS !== undefined && reading.rows > CSV_MAX_ROWS) {
+			throw fail('CSV', `has more than ${CSV_MAX_ROWS} rows`, 'Split it into several campaigns.');
+		}
+		const raw = row.cells[columns.phoneIndex] ?? '';
+		const phone = normalizePhone(raw, common.countryCode);
+		if (!phone.ok) {
+			reading.bad.push({ line: row.line, phone: raw, reason: `${PHONE_COLUMN} ${phone.reason}` });
+			return;
+		}
+		if (isOutside(common, phone.e164)) {
+			reading.outside.push({ line: row.line, phone: phone.e164, reason: phone.e164 });
+		}
+		text += rowLine(row.cells, columns, phone.e164);
+	};
+	const chunks = readCsv(file, fail, onRow);
 	try {
-		text = new TextDecoder(CSV_ENCODING, { fatal: true }).decode(bytes);
-	} catch {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			field,
-			`the file "${fileName}" is not UTF-8 text (FormantAI campaigns are read as UTF-8)`,
-			fix,
+		while (!(await chunks.next()).done) {
+			if (text !== '') yield text;
+			text = '';
+		}
+	} finally {
+		// Stopped early (a bad row, or the upload ended): the file is closed.
+		await chunks.return(undefined);
+	}
+	if (text !== '') yield text;
+	if (!columns) checkHeader(undefined, fail);
+	if (reading.rows === 0) {
+		throw fail(
+			'CSV',
+			'has no recipient rows (only a header)',
+			'Add at least one row with a phone number.',
 		);
 	}
-	if (text.includes('\u0000')) {
-		throw fieldError(
-			ctx,
-			itemIndex,
-			field,
-			`the file "${fileName}" is not CSV text (it holds binary data)`,
-			fix,
-		);
-	}
-	return text;
 }
 
-/** Reads, checks and rewrites the CSV file of one item (phones in E.164); sends nothing. */
+const newReading = (): Reading => ({ rows: 0, bad: [], outside: [] });
+
+/**
+ * Checks the CSV file of one item (every row, before anything is sent) and returns its campaign:
+ * a part that writes the checked CSV (phones in E.164, bad rows left out) while the upload
+ * sends it, by reading the file a second time. Only the rows left out are kept in memory.
+ */
 export async function campaignFromFile(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -89,123 +121,36 @@ export async function campaignFromFile(
 		'This item has no files. Read the CSV with a node that outputs a file (e.g. Read/Write Files from Disk, HTTP Request or Google Drive), or choose Rows From: Input Items.',
 	);
 	const fileName = binary.fileName ?? 'the file';
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, field);
-	if (bytes.length === 0) {
-		throw fieldError(
+	const fail: FileFail = (subject, problem, fix) =>
+		fieldError(
 			ctx,
 			itemIndex,
 			'Input Binary Field',
-			`the file "${fileName}" is empty`,
+			`the ${subject} "${fileName}" ${problem}`,
+			fix,
+		);
+	const source = await binaryPart(ctx, itemIndex, field, binary, fileName, CSV_MIME_TYPE);
+	if (source.size === 0) {
+		throw fail(
+			'file',
+			'is empty',
 			'Pass a CSV file with a header row and at least one recipient row.',
 		);
 	}
-	const text = decodeCsv(ctx, itemIndex, bytes, fileName);
 
-	let parsed: ReturnType<typeof parseCsv>;
-	try {
-		parsed = parseCsv(text);
-	} catch (error) {
-		if (error instanceof CsvSyntaxError) {
-			throw fieldError(
-				ctx,
-				itemIndex,
-				'Input Binary Field',
-				`the CSV "${fileName}" cannot be read at line ${error.line}: ${error.message}`,
-				'Cells holding commas, quotes or line breaks must be wrapped in double quotes, with quotes inside doubled ("").',
-			);
-		}
-		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-	}
-	const fail = (problem: string, fix: string) =>
-		fieldError(ctx, itemIndex, 'Input Binary Field', `the CSV "${fileName}" ${problem}`, fix);
-
-	const header = parsed.header.map((column) => column.trim());
-	if (header.length === 0 || header.every((column) => column === '')) {
-		throw fail(
-			'has no header row',
-			'The first line must name the columns, e.g. customer_phone,customer_name.',
-		);
-	}
-	const phoneIndex = header.indexOf(PHONE_COLUMN);
-	if (phoneIndex < 0) {
-		const near = header.find(
-			(column) => column.toLowerCase().replace(/[\s-]+/g, '_') === PHONE_COLUMN,
-		);
-		throw fail(
-			`has no ${PHONE_COLUMN} column (columns: ${header.map((c) => `"${c}"`).join(', ')})`,
-			near
-				? `Rename the column "${near}" to exactly ${PHONE_COLUMN}.`
-				: `Add a ${PHONE_COLUMN} column holding the numbers to call, or use Rows From: Input Items and pick the phone field.`,
-		);
-	}
-	const seen = new Set<string>();
-	for (const column of header) {
-		if (column === '') continue;
-		if (seen.has(column)) {
-			throw fail(`has the column "${column}" twice`, 'Give every column a different name.');
-		}
-		seen.add(column);
-	}
-	// Columns without a name are dropped when empty (a trailing comma); with data they are an error.
-	const keep = header.map((column) => column !== '');
-	for (const row of parsed.rows) {
-		if (row.cells.length > header.length) {
-			throw fail(
-				`has ${row.cells.length} cells at line ${row.line} but ${header.length} columns in the header`,
-				'Wrap cells that hold commas in double quotes, or add the missing column names to the header.',
-			);
-		}
-		for (const [index, cell] of row.cells.entries()) {
-			if (!keep[index] && cell.trim() !== '') {
-				throw fail(
-					`has a value in column ${index + 1} at line ${row.line}, but that column has no name`,
-					'Give the column a name in the header row.',
-				);
-			}
-		}
-	}
-	if (parsed.rows.length === 0) {
-		throw fail(
-			'has no recipient rows (only a header)',
-			'Add at least one row with a phone number.',
-		);
-	}
-	if (CSV_MAX_ROWS !== undefined && parsed.rows.length > CSV_MAX_ROWS) {
-		throw fail(
-			`has ${parsed.rows.length} rows; at most ${CSV_MAX_ROWS} are accepted`,
-			'Split it into several campaigns.',
-		);
-	}
-
-	const rows: string[][] = [];
-	const bad: BadRow[] = [];
-	const outside: BadRow[] = [];
-	for (const row of parsed.rows) {
-		const cells = header.map((_, index) => row.cells[index] ?? '');
-		const phone = normalizePhone(cells[phoneIndex], common.countryCode);
-		if (!phone.ok) {
-			bad.push({
-				line: row.line,
-				phone: cells[phoneIndex],
-				reason: `${PHONE_COLUMN} ${phone.reason}`,
-			});
-			continue;
-		}
-		if (isOutside(common, phone.e164)) {
-			outside.push({ line: row.line, phone: phone.e164, reason: phone.e164 });
-		}
-		cells[phoneIndex] = phone.e164;
-		rows.push(cells.filter((_, index) => keep[index]));
-	}
-	refuseOutside(ctx, itemIndex, common, outside, parsed.rows.length);
+	const checked = newReading();
+	let size = 0;
+	for await (const text of campaignText(source, common, fail, checked)) size += utf8Length(text);
+	refuseOutside(ctx, itemIndex, common, checked.outside, checked.rows);
+	const { bad, rows } = checked;
 	if (bad.length > 0 && common.onInvalidPhone === 'stop') {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Input Binary Field: ${bad.length} of ${parsed.rows.length} rows of "${fileName}" have a phone number that cannot be made E.164 (${listBadRows(bad)}) [item ${itemIndex}]`,
+			`Input Binary Field: ${bad.length} of ${rows} rows of "${fileName}" have a phone number that cannot be made E.164 (${listBadRows(bad)}) [item ${itemIndex}]`,
 			{ itemIndex, description: `Nothing was sent. ${PHONE_FIX}` },
 		);
 	}
-	if (rows.length === 0) {
+	if (bad.length === rows) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Input Binary Field: no row of "${fileName}" has a usable phone number (${listBadRows(bad)}) [item ${itemIndex}]`,
@@ -213,12 +158,33 @@ export async function campaignFromFile(
 		);
 	}
 
-	const csv = writeCsv(
-		header.filter((_, index) => keep[index]),
-		rows,
-	);
 	const uploadName = /\.csv$/i.test(binary.fileName ?? '')
 		? (binary.fileName as string)
 		: CSV_DEFAULT_FILE_NAME;
-	return { common, csv, fileName: uploadName, bad };
+	const file = new FilePart(size, uploadName, CSV_MIME_TYPE, async () =>
+		uploadBytes(source, common, fail, checked),
+	);
+	return { common, file, fileName: uploadName, bad };
+}
+
+/** The second reading, while the upload is sent: the same rows as UTF-8, a chunk at a time. */
+async function* uploadBytes(
+	source: FilePart,
+	common: Common,
+	fail: FileFail,
+	checked: Reading,
+): AsyncGenerator<Uint8Array> {
+	const encoder = new TextEncoder();
+	const reading = newReading();
+	for await (const text of campaignText(source, common, fail, reading)) {
+		// n8n's stored files do not change; should this one have, none of it goes unchecked.
+		if (
+			reading.outside.length > 0 ||
+			reading.bad.length > checked.bad.length ||
+			reading.rows > checked.rows
+		) {
+			throw new Error(`The file "${source.name}" changed after it was checked`);
+		}
+		yield encoder.encode(text);
+	}
 }

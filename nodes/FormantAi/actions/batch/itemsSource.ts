@@ -146,6 +146,6 @@ export function campaignFromItems(ctx: IExecuteFunctions, items: INodeExecutionD
 		);
 	}
 
-	const csv = writeCsv([PHONE_COLUMN, ...columns], rows);
-	return { common, csv, fileName: CSV_DEFAULT_FILE_NAME, bad };
+	const file = new TextEncoder().encode(writeCsv([PHONE_COLUMN, ...columns], rows));
+	return { common, file, fileName: CSV_DEFAULT_FILE_NAME, bad };
 }

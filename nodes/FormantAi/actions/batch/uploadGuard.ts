@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { CSV_MIME_TYPE } from '../../helpers/assumptions';
 import { executionIdentity, runIndexOf } from '../../helpers/idempotency';
 import { outcome } from '../../helpers/outcome';
+import type { FilePart } from '../../transport';
 import { buildForm, formantAiRequest } from '../../transport';
 import type { Common } from './campaign';
 import { unwrapData } from './common';
@@ -63,7 +64,7 @@ export async function upload(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	common: Common,
-	csv: string,
+	file: Uint8Array | FilePart,
 	fileName: string,
 ): Promise<IDataObject> {
 	const key = uploadKey(ctx, itemIndex);
@@ -82,7 +83,7 @@ export async function upload(
 		{ agent_id: String(common.agentId), name: common.name },
 		{
 			field: 'file',
-			data: new TextEncoder().encode(csv),
+			data: file,
 			fileName,
 			mimeType: CSV_MIME_TYPE,
 		},
