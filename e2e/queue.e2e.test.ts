@@ -241,8 +241,7 @@ describe('queue mode: 1 main, 2 webhook processes, 2 workers, Postgres 17, Redis
 					{ lead_id: leadId, name, phone: number, amount_due: '1000' },
 				);
 				expect(answer).toMatchObject({ status: 200, body: { message: 'Workflow was started' } });
-				await finished(writeBack.id, index + 1);
-				await finished(router.id, index + 1);
+				for (const workflow of [call, writeBack, router]) await finished(workflow.id, index + 1);
 				timings[`CRM record ${leadId} → call → outcome written back and routed`] =
 					(Date.now() - sent) / 1000;
 			}
