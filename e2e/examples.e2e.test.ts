@@ -12,10 +12,12 @@ import {
 	type WebhookReceiver,
 } from '../test/simulator';
 import {
+	allCallsEnded as allCallsSettled,
 	createN8nHome,
 	ensureN8n,
 	example,
 	exampleCredentials,
+	examplesWithCrm,
 	executeWorkflow,
 	http,
 	importCredentials,
@@ -29,7 +31,6 @@ import {
 	publishWorkflow,
 	startServer,
 	triggerPath,
-	withParameter,
 	type Example,
 	type ExecutionRecord,
 	type N8nHome,
@@ -67,19 +68,7 @@ describe('examples/ in real n8n against the simulator', () => {
 	const wf = (prefix: string) => example(examples, prefix);
 	const suiteStarted = Date.now();
 
-	/** Every call the simulator placed so far has ended (so no webhook is still to come). */
-	const allCallsEnded = async (label: string): Promise<void> => {
-		await pollUntil(
-			label,
-			async () =>
-				[...sim.state.conversations.values()].every((c) => c.end_timestamp !== null) &&
-				[...sim.state.batches.values()].every((b) => b.status === 'completed') &&
-				sim.state.dialQueue.length === 0
-					? true
-					: undefined,
-			{ timeoutMs: 30_000, intervalMs: 200 },
-		);
-	};
+	const allCallsEnded = async (label: string): Promise<void> => await allCallsSettled(sim, label);
 
 	beforeAll(async () => {
 		const install = await ensureN8n({ log: (line) => console.log(`[e2e install] ${line}`) });
@@ -111,19 +100,7 @@ describe('examples/ in real n8n against the simulator', () => {
 						webhookSecret: sim.webhookSecret,
 					}),
 				);
-				// The one edit: example 1b's CRM URL points at a local receiver standing in for the CRM.
-				await importWorkflows(
-					home,
-					examples.map(({ workflow }) =>
-						workflow.id === wf('1b-').id
-							? withParameter(workflow, 'CRM settings', (parameters) => {
-									const list = (parameters.assignments as { assignments: IDataObject[] })
-										.assignments;
-									list[0].value = crm.url;
-								})
-							: workflow,
-					),
-				);
+				await importWorkflows(home, examplesWithCrm(examples, crm.url));
 			},
 		);
 	});

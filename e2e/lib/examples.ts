@@ -2,7 +2,9 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
+import type { Simulator } from '../../test/simulator';
 import type { CredentialImport, WorkflowImport } from './cli';
+import { pollUntil } from './proc';
 
 /** The importable workflows users get (`examples/*.json`), the same files the e2e runs. */
 export const EXAMPLES_DIR = resolve(__dirname, '..', '..', 'examples');
@@ -78,4 +80,35 @@ export function triggerPath(workflow: WorkflowImport, nodeName = 'FormantAI Trig
 	const node = workflow.nodes.find((item) => item.name === nodeName);
 	if (!node?.webhookId) throw new Error(`${workflow.name}: no "${nodeName}" with a webhookId`);
 	return `${node.webhookId}/webhook`;
+}
+
+/**
+ * The example workflows as the e2e imports them: example 1b's CRM URL ("CRM settings") pointed at
+ * `crmUrl`, a local receiver standing in for the CRM; every other workflow as shipped.
+ */
+export function examplesWithCrm(examples: Example[], crmUrl: string): WorkflowImport[] {
+	const writeBack = example(examples, '1b-');
+	return examples.map(({ workflow }) =>
+		workflow.id === writeBack.id
+			? withParameter(workflow, 'CRM settings', (parameters) => {
+					const list = (parameters.assignments as { assignments: Array<{ value: unknown }> })
+						.assignments;
+					list[0].value = crmUrl;
+				})
+			: workflow,
+	);
+}
+
+/** Waits until every call and campaign the simulator has ended, so no webhook is still to come. */
+export async function allCallsEnded(sim: Simulator, label: string): Promise<void> {
+	await pollUntil(
+		label,
+		async () =>
+			[...sim.state.conversations.values()].every((c) => c.end_timestamp !== null) &&
+			[...sim.state.batches.values()].every((b) => b.status === 'completed') &&
+			sim.state.dialQueue.length === 0
+				? true
+				: undefined,
+		{ timeoutMs: 30_000, intervalMs: 200 },
+	);
 }

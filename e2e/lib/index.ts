@@ -40,6 +40,8 @@ export {
 	example,
 	withParameter,
 	exampleCredentials,
+	examplesWithCrm,
+	allCallsEnded,
 	triggerPath,
 	type Example,
 } from './examples';

@@ -41,8 +41,15 @@ export interface Postgres {
 	password: string;
 	/** DB_* variables for n8n. */
 	n8nEnv: Record<string, string>;
-	/** Runs SQL through the n8n install's own `pg` client (Node 24), returns rows. */
-	query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+	/**
+	 * Runs SQL through the n8n install's own `pg` client (Node 24), returns rows. Text columns in
+	 * `flattedColumns` are decoded with n8n's flatted (execution data).
+	 */
+	query<T = Record<string, unknown>>(
+		sql: string,
+		params?: unknown[],
+		flattedColumns?: string[],
+	): Promise<T[]>;
 	/** Resident memory of the Postgres processes, bytes. */
 	memoryRssBytes(): number;
 	stop(): Promise<void>;
@@ -93,10 +100,28 @@ function asPostgres(binary: string, args: string[]): [string, string[]] {
 
 const QUERY_SCRIPT = `
 const { Client } = require('pg');
-const [conn, sql, params] = process.argv.slice(1);
+const [conn, sql, params, flattedColumns] = process.argv.slice(1);
 const client = new Client(JSON.parse(conn));
 client.connect().then(() => client.query(sql, JSON.parse(params))).then((result) => {
-	process.stdout.write(JSON.stringify(result.rows ?? []), () => client.end());
+	const rows = result.rows ?? [];
+	// flatted can rebuild cycles, which JSON cannot carry.
+	const acyclic = (value, path) => {
+		if (typeof value !== 'object' || value === null) return value;
+		if (path.has(value)) return '[Circular]';
+		path.add(value);
+		const out = Array.isArray(value)
+			? value.map((item) => acyclic(item, path))
+			: Object.fromEntries(Object.entries(value).map(([key, item]) => [key, acyclic(item, path)]));
+		path.delete(value);
+		return out;
+	};
+	for (const column of flattedColumns ? flattedColumns.split(',') : []) {
+		for (const row of rows) {
+			if (typeof row[column] === 'string')
+				row[column] = acyclic(require('flatted').parse(row[column]), new Set());
+		}
+	}
+	process.stdout.write(JSON.stringify(rows), () => client.end());
 }).catch((error) => { console.error(error.message); process.exit(3); });
 `;
 
@@ -161,10 +186,22 @@ export async function startPostgres(install: N8nInstall): Promise<Postgres> {
 	);
 	let stopped = false;
 	const base = { host: '127.0.0.1', port, user: 'n8n', password };
-	const query = async <T>(sql: string, params: unknown[] = [], database = 'n8n'): Promise<T[]> => {
+	const query = async <T>(
+		sql: string,
+		params: unknown[] = [],
+		database = 'n8n',
+		flattedColumns: string[] = [],
+	): Promise<T[]> => {
 		const result = await runOk(
 			install.node,
-			['-e', QUERY_SCRIPT, JSON.stringify({ ...base, database }), sql, JSON.stringify(params)],
+			[
+				'-e',
+				QUERY_SCRIPT,
+				JSON.stringify({ ...base, database }),
+				sql,
+				JSON.stringify(params),
+				flattedColumns.join(','),
+			],
 			{
 				cwd: install.dir,
 				env: { PATH: process.env.PATH ?? '' },
@@ -202,7 +239,7 @@ export async function startPostgres(install: N8nInstall): Promise<Postgres> {
 			DB_POSTGRESDB_PASSWORD: password,
 			DB_POSTGRESDB_SCHEMA: 'public',
 		},
-		query: async (sql, params) => await query(sql, params),
+		query: async (sql, params, flattedColumns) => await query(sql, params, 'n8n', flattedColumns),
 		memoryRssBytes: () => rssOfCommand(data),
 		stop,
 	};

@@ -7,6 +7,7 @@ import type { CredentialImport, WorkflowImport } from './cli';
 import { runN8n } from './cli';
 import { createN8nHome, installPackage, randomId, type N8nHome } from './home';
 import type { N8nInstall } from './install';
+import { ownerEnv } from './owner';
 import { startPostgres, type Postgres } from './postgres';
 import { freePort, pollUntil } from './proc';
 import { startRedis, type Redis } from './redis';
@@ -30,6 +31,8 @@ export interface QueueOptions {
 	webhooks?: number;
 	workers?: number;
 	concurrency?: number;
+	/** An owner account on main (for REST calls such as a manual run, offloaded to the workers). */
+	owner?: { email: string; password: string };
 	log?: (line: string) => void;
 }
 
@@ -137,6 +140,7 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 					N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
 					OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 					N8N_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
+					...(options.owner ? await ownerEnv(home, options.owner) : {}),
 				},
 			});
 			servers.push(server);

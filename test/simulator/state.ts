@@ -117,6 +117,8 @@ export interface TranscriptionJob {
 	format: 'standard' | 'code_mixed';
 	filename: string;
 	size: number;
+	/** Hash of the uploaded audio (admin view only): tests compare it with what n8n stored. */
+	sha256: string;
 	willFail: boolean;
 	text?: string;
 	language?: string;

@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import { simClient } from './index';
 import { useSimulator } from './useSimulator';
 import { wavHeader } from './wav';
@@ -120,5 +122,16 @@ describe('simulator: transcription', () => {
 			audioForm(),
 		);
 		expect(unauth.status).toBe(401);
+	});
+
+	it('records the hash of the uploaded audio for tests (admin state only, not in the API)', async () => {
+		const bytes = new Uint8Array(wavHeader(2044));
+		const res = await env.api.post('/v1/transcription/jobs', audioForm({}, { bytes }));
+		expect(Object.keys(res.data as object).sort()).toEqual(['engine', 'id', 'status']);
+		const job = env.sim.state.jobs.get(res.data.id as string);
+		expect(job).toMatchObject({
+			size: bytes.length,
+			sha256: createHash('sha256').update(bytes).digest('hex'),
+		});
 	});
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 
 import type { MultipartBody } from './multipart';
 import { invalid, notFound, type Reply, type SimContext, type TranscriptionJob } from './state';
@@ -65,6 +65,7 @@ export function submitJob(ctx: SimContext, form: MultipartBody): Reply {
 		format: formatRaw,
 		filename: audio.filename,
 		size: audio.data.length,
+		sha256: createHash('sha256').update(audio.data).digest('hex'),
 		// Deterministic failure hook (simulator choice): a file name containing "fail".
 		willFail: /fail/i.test(audio.filename),
 	};
