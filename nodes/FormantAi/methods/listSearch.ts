@@ -66,17 +66,18 @@ async function readPage(
 }
 
 /**
- * Lowercase search words; a record matches when every word is in its texts, also with
- * separators left out on both sides ("98765-43210" finds +919876543210).
+ * The search text as one phrase, case-insensitive; also with separators left out on both sides,
+ * so "+91 98765-43210" finds +919876543210.
  */
 function matcher(filter: string | undefined): (texts: string[]) => boolean {
 	const compact = (text: string) => text.replace(/[\s().-]+/g, '');
-	const words = (filter ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-	return (texts) => {
-		const haystack = texts.join(' ').toLowerCase();
-		const squeezed = compact(haystack);
-		return words.every((word) => haystack.includes(word) || squeezed.includes(compact(word)));
-	};
+	const phrase = (filter ?? '').trim().toLowerCase();
+	const squeezedPhrase = compact(phrase);
+	return (texts) =>
+		texts.some((text) => {
+			const lower = text.toLowerCase();
+			return lower.includes(phrase) || compact(lower).includes(squeezedPhrase);
+		});
 }
 
 /** `2026-03-18 10:00 UTC`: short enough for a list row, unambiguous. */
