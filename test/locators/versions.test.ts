@@ -90,7 +90,7 @@ describe('node versions: 2 asks through resource locators, 1 and 1.1 keep their 
 	});
 
 	describe('version 2 reads the locators, whatever the mode', () => {
-		it('Call Create: From Recent Conversations, By ID, and By ID from an expression', async () => {
+		it('Call Create: From List (recent conversations), By ID, and By ID from an expression', async () => {
 			expect((await engine.run(call(rl('456')), { typeVersion: 2 })).error).toBeUndefined();
 			expect((await engine.run(call(rl(' 123 ', 'id')), { typeVersion: 2 })).error).toBeUndefined();
 			const fromItem = await engine.run(call(rl('={{ $json.agent }}', 'id')), {

@@ -30,11 +30,14 @@ function agentLocator(description: string, required: boolean): INodeProperties {
 		required,
 		default: { mode: 'list', value: '' },
 		description,
+		hint: 'The list holds the agents of the newest conversations (FormantAI cannot list agents); for another agent choose By ID',
 		modes: [
 			{
-				displayName: 'From Recent Conversations',
+				// n8n labels every list mode "From list"; the placeholder and hint say what it holds.
+				displayName: 'From List',
 				name: 'list',
 				type: 'list',
+				placeholder: 'Choose an agent of recent conversations...',
 				typeOptions: { searchListMethod: 'searchAgents', searchable: true },
 			},
 			{
