@@ -23,7 +23,7 @@ import {
 	type N8nServer,
 	type WorkflowImport,
 } from './lib';
-import { ownerEnv } from './lib/owner';
+import { ownerEnv, restSession } from './lib/owner';
 
 /**
  * Version 2's resource locators in real n8n: the three lists answer n8n's own list endpoint
@@ -97,8 +97,7 @@ describe('resource locators (node version 2) in real n8n', () => {
 	let sim: Simulator;
 	let server: N8nServer | undefined;
 	let scratch: string;
-	let cookie = '';
-	const browserId = 'formantai-e2e-locators';
+	let session: Awaited<ReturnType<typeof restSession>>;
 	let conversationId = '';
 	let batchId = 0;
 
@@ -128,7 +127,7 @@ describe('resource locators (node version 2) in real n8n', () => {
 					? { paginationToken: options.paginationToken }
 					: {}),
 			},
-			{ cookie, 'browser-id': browserId },
+			session,
 		);
 	}
 	const results = (answer: { body: unknown }) =>
@@ -160,17 +159,7 @@ describe('resource locators (node version 2) in real n8n', () => {
 		]);
 		await importWorkflows(home, [workflow(conversationId, batchId)]);
 		server = await startServer(home, { env: await ownerEnv(home, OWNER) });
-		const login = await http(
-			`${server.url}/rest/login`,
-			'POST',
-			{ emailOrLdapLoginId: OWNER.email, password: OWNER.password },
-			{ 'browser-id': browserId },
-		);
-		expect(login.status).toBe(200);
-		cookie = ([] as string[])
-			.concat(login.headers['set-cookie'] ?? [])
-			.map((value) => value.split(';')[0])
-			.join('; ');
+		session = await restSession(server.url, OWNER, 'formantai-e2e-locators');
 	}, 600_000);
 
 	afterAll(async () => {
