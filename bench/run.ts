@@ -32,6 +32,14 @@ const benches: Bench[] = [
 		},
 	},
 	{
+		name: 'listSearch',
+		describe: 'Version 2 lists (Agent, Conversation) on 10,000 conversations: ms per search',
+		run: async () => {
+			const { listSearchBench } = await import('./listSearch');
+			return await listSearchBench('child', REPEAT, WARMUP);
+		},
+	},
+	{
 		name: 'manyCalls',
 		describe: '1,000 items → Call → Create; then with 10 % 429 + Retry-After: 0',
 		run: async () => {

@@ -31,15 +31,18 @@ import {
 	closeNdv,
 	fillParameter,
 	launchEditorBrowser,
+	locatorModes,
 	newWorkflow,
 	nodeCreatorEntry,
 	PAGE_LOAD_TIMEOUT_MS,
 	panelSnapshot,
 	parameterValue,
+	pickFromLocatorList,
 	screenshotDir,
 	searchNodes,
 	selectCredential,
 	selectParameterOption,
+	setLocatorById,
 	signIn,
 	waitForValue,
 	type EditorBrowser,
@@ -222,6 +225,8 @@ describe('n8n 2.41.1 editor in headless Chromium', () => {
 	it('parameter panel: every resource and operation shows the fields and defaults the description declares, and no issue once the required ones are filled', async () => {
 		// On the nodes panel test's empty canvas.
 		const simpleTypes = ['string', 'number', 'options', 'boolean', 'dateTime', 'multiOptions'];
+		// Version 2's ID fields (Agent, Conversation, Batch): n8n's resource locator.
+		const inputTypes = [...simpleTypes, 'resourceLocator'];
 		for (const op of operationsOf(action)) {
 			await step(`panel ${op.resource}/${op.operation}`, async () => {
 				const where = `${op.resourceName} → ${op.operationName}`;
@@ -244,13 +249,13 @@ describe('n8n 2.41.1 editor in headless Chromium', () => {
 				expect({ where, inputs: inputs.map((f) => f.name).sort() }).toEqual({
 					where,
 					inputs: expected
-						.filter((p) => simpleTypes.includes(p.type))
+						.filter((p) => inputTypes.includes(p.type))
 						.map((p) => p.name)
 						.sort(),
 				});
 				// Resource and operation were checked above (their values are this operation's).
 				const fields = expected.filter(
-					(p) => simpleTypes.includes(p.type) && p.name !== 'resource' && p.name !== 'operation',
+					(p) => inputTypes.includes(p.type) && p.name !== 'resource' && p.name !== 'operation',
 				);
 				for (const property of fields) {
 					const field = inputs.find((f) => f.name === property.name) as PanelField;
@@ -259,7 +264,10 @@ describe('n8n 2.41.1 editor in headless Chromium', () => {
 						...context,
 						label: property.displayName,
 					});
-					if (property.type === 'boolean') {
+					if (property.type === 'resourceLocator') {
+						// A new node's locator starts in its list mode (n8n labels it "From list").
+						expect({ ...context, mode: field.value }).toEqual({ ...context, mode: 'From list' });
+					} else if (property.type === 'boolean') {
 						expect({ ...context, on: field.checked }).toEqual({ ...context, on: property.default });
 					} else if (property.type === 'multiOptions') {
 						for (const value of property.default as string[]) {
@@ -314,6 +322,13 @@ describe('n8n 2.41.1 editor in headless Chromium', () => {
 				// …and once every required field holds a value, no field shows one.
 				for (const property of required)
 					await fillParameter(page(), property.name, sampleValue(property));
+				for (const property of expected.filter((p) => p.required && p.type === 'resourceLocator')) {
+					await setLocatorById(
+						page(),
+						property.name,
+						property.name === 'conversationId' ? 'e36853de-9cbb-441e-ad75-d3c8ac82abfb_1' : '123',
+					);
+				}
 				await ndv().getByTestId('parameter-issues').first().waitFor({ state: 'hidden' });
 				expect({
 					where,
@@ -332,7 +347,12 @@ describe('n8n 2.41.1 editor in headless Chromium', () => {
 		await newWorkflow(page(), server!.url);
 		await addFromNodesPanel(page(), 'FormantAI', actionLabel('call', 'create'));
 		await selectCredential(page(), EXAMPLE_CREDENTIALS.api.id);
-		await fillParameter(page(), 'agentId', '123');
+		// A new node is version 2: the Agent is picked from the agents of recent conversations.
+		expect(await locatorModes(page(), 'agentId')).toEqual(['From list', 'By ID']);
+		const agents = await step('Make a call: Agent from recent conversations', () =>
+			pickFromLocatorList(page(), 'agentId', /Agent 123/),
+		);
+		expect(agents).toEqual([expect.stringMatching(/^Agent 123/)]);
 		await fillParameter(page(), 'customerPhone', phone);
 		await step('Make a call: Execute step', async () => {
 			await ndv().getByTestId('node-execute-button').click();
@@ -354,7 +374,17 @@ describe('n8n 2.41.1 editor in headless Chromium', () => {
 		await newWorkflow(page(), server!.url);
 		await addFromNodesPanel(page(), 'FormantAI', actionLabel('conversation', 'downloadRecording'));
 		await selectCredential(page(), EXAMPLE_CREDENTIALS.api.id);
-		await fillParameter(page(), 'conversationId', conversation.conversation_id);
+		// Picked from the list by a search for its phone (n8n asks our list search as one types).
+		const escaped = conversation.contact_number.replace('+', '\\+');
+		const entries = await step('Download Recording: Conversation searched by phone', () =>
+			pickFromLocatorList(
+				page(),
+				'conversationId',
+				new RegExp(`^${escaped} · completed`),
+				conversation.contact_number,
+			),
+		);
+		expect(entries).toEqual([expect.stringMatching(new RegExp(`^${escaped} · completed · `))]);
 		await step('Download Recording: Execute step', async () => {
 			await ndv().getByTestId('node-execute-button').click();
 			await output().getByTestId('ndv-binary-data_0').waitFor();

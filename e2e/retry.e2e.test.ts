@@ -24,7 +24,7 @@ import {
 	type N8nServer,
 	type WorkflowImport,
 } from './lib';
-import { ownerEnv } from './lib/owner';
+import { ownerEnv, restSession } from './lib/owner';
 
 /**
  * n8n's own Retry of a failed execution (the executions list's "Retry with original workflow")
@@ -172,23 +172,16 @@ describe("n8n's Retry of a failed execution never dials twice", () => {
 		// FormantAI now knows the agent (the cause of the failure was fixed).
 		agents.push(UNKNOWN_AGENT);
 
-		const browserId = 'formantai-e2e-retry';
-		const login = await http(
-			`${server!.url}/rest/login`,
-			'POST',
-			{ emailOrLdapLoginId: OWNER_EMAIL, password: OWNER_PASSWORD },
-			{ 'browser-id': browserId },
+		const session = await restSession(
+			server!.url,
+			{ email: OWNER_EMAIL, password: OWNER_PASSWORD },
+			'formantai-e2e-retry',
 		);
-		expect(login.status).toBe(200);
-		const cookie = ([] as string[])
-			.concat(login.headers['set-cookie'] ?? [])
-			.map((value) => value.split(';')[0])
-			.join('; ');
 		const retry = await http(
 			`${server!.url}/rest/executions/${failed.id}/retry`,
 			'POST',
 			{ loadWorkflow: false },
-			{ cookie, 'browser-id': browserId },
+			session,
 			120_000,
 		);
 		expect(retry.status).toBe(200);

@@ -181,6 +181,76 @@ export async function fillParameter(page: Page, parameter: string, value: string
 	await field.blur();
 }
 
+/** A resource locator of the open panel (n8n's `resource-locator-<name>`). */
+function locator(page: Page, parameter: string) {
+	return page.getByTestId('ndv').getByTestId(`resource-locator-${parameter}`);
+}
+
+/** The modes a resource locator offers, as its mode selector lists them. */
+export async function locatorModes(page: Page, parameter: string): Promise<string[]> {
+	await locator(page, parameter).getByTestId('rlc-mode-selector').click();
+	const options = page.getByRole('option').filter({ visible: true });
+	await options.first().waitFor();
+	const names = (await options.allInnerTexts()).map((text) => text.trim());
+	await page.keyboard.press('Escape');
+	return names;
+}
+
+/** Switches a resource locator to a mode by its label (e.g. "By ID"). */
+export async function selectLocatorMode(
+	page: Page,
+	parameter: string,
+	mode: string,
+): Promise<void> {
+	await locator(page, parameter).getByTestId('rlc-mode-selector').click();
+	await page
+		.getByRole('option', { name: mode, exact: true })
+		.filter({ visible: true })
+		.first()
+		.click();
+}
+
+/** Sets a resource locator By ID: the mode, then the ID typed into it. */
+export async function setLocatorById(page: Page, parameter: string, value: string): Promise<void> {
+	await selectLocatorMode(page, parameter, 'By ID');
+	// In By ID mode `rlc-input` is the text box itself (in list mode, a wrapper of one).
+	const field = locator(page, parameter)
+		.locator('input[data-test-id="rlc-input"], [data-test-id="rlc-input"] input')
+		.first();
+	await field.fill(value);
+	await field.blur();
+}
+
+/**
+ * Opens a resource locator's list (its first mode), optionally types a search into it, waits
+ * until every entry shown matches `entry`, picks the first and returns every entry's text.
+ */
+export async function pickFromLocatorList(
+	page: Page,
+	parameter: string,
+	entry: RegExp,
+	search?: string,
+): Promise<string[]> {
+	await locator(page, parameter).getByTestId('rlc-input').click();
+	const items = page.getByTestId('rlc-item').filter({ visible: true });
+	await items.first().waitFor();
+	// The search box has the focus once the list is open.
+	if (search !== undefined) await page.keyboard.type(search);
+	const texts = async () =>
+		(await items.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+	await waitForValue(
+		`${parameter}: list entries matching ${String(entry)}`,
+		async () => {
+			const shown = await texts();
+			return shown.length > 0 && shown.every((text) => entry.test(text));
+		},
+		true,
+	);
+	const shown = await texts();
+	await items.first().click();
+	return shown;
+}
+
 /** Selects a credential in the NDV by its id: n8n preselects the most recently updated one. */
 export async function selectCredential(page: Page, credentialId: string): Promise<void> {
 	await page.getByTestId('ndv').getByTestId('node-credentials-select').first().click();

@@ -1,4 +1,5 @@
 import type { N8nHome } from './home';
+import { http } from './http';
 import { runOk } from './proc';
 
 /**
@@ -31,4 +32,27 @@ export async function ownerEnv(
 		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName ?? 'Owner',
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: passwordHash,
 	};
+}
+
+/**
+ * Signs in to n8n's REST API as the owner; returns the headers later requests need (n8n ties the
+ * session cookie to the `browser-id` header it was issued with).
+ */
+export async function restSession(
+	serverUrl: string,
+	owner: { email: string; password: string },
+	browserId: string,
+): Promise<{ cookie: string; 'browser-id': string }> {
+	const login = await http(
+		`${serverUrl}/rest/login`,
+		'POST',
+		{ emailOrLdapLoginId: owner.email, password: owner.password },
+		{ 'browser-id': browserId },
+	);
+	if (login.status !== 200) throw new Error(`n8n login answered ${login.status}`);
+	const cookie = ([] as string[])
+		.concat(login.headers['set-cookie'] ?? [])
+		.map((value) => value.split(';')[0])
+		.join('; ');
+	return { cookie, 'browser-id': browserId };
 }

@@ -11,6 +11,7 @@ import { callDescription } from './actions/call/Call.resource';
 import { conversationDescription } from './actions/conversation/Conversation.resource';
 import { router } from './actions/router';
 import { transcriptionDescription } from './actions/transcription/Transcription.resource';
+import { searchAgents, searchBatches, searchConversations } from './methods/listSearch';
 
 export class FormantAi implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,8 +20,9 @@ export class FormantAi implements INodeType {
 		icon: { light: 'file:formantAi.svg', dark: 'file:formantAi.dark.svg' },
 		group: ['output'],
 		// 1.1: Batch Create from input items sends only the phone and listed fields by default.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// 2: Agent, Conversation and Batch are resource locators (From List / By ID).
+		version: [1, 1.1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Place AI voice calls, read conversations and recordings, run CSV campaigns and transcribe audio with FormantAI',
@@ -57,6 +59,8 @@ export class FormantAi implements INodeType {
 			...transcriptionDescription,
 		],
 	};
+
+	methods = { listSearch: { searchAgents, searchBatches, searchConversations } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -130,3 +130,26 @@ export const OUTCOME_DEFAULT_MAX_WAIT_SECONDS = 600;
 export const OUTCOME_MAX_WAIT_LIMIT_SECONDS = 3600;
 export const OUTCOME_POLL_BACKOFF = 1.5;
 export const OUTCOME_POLL_CAP_SECONDS = 60;
+
+// ── Lists in the editor (resource locators) ──────────────────────────────────────────────────
+
+/**
+ * Documented: list pages hold at most 100 records. A list in the editor asks for one page of
+ * this size per request and hands n8n a token for the next; it never reads to the end.
+ */
+export const LIST_SEARCH_PAGE_SIZE = 100;
+
+/**
+ * With search text, a page may hold no match. The search then reads on, up to this many pages
+ * per request (stopping at the first page with a match), so the list is not left empty while
+ * matches exist a little further down; n8n asks for the rest as the user scrolls.
+ */
+export const LIST_SEARCH_MAX_PAGES = 5;
+
+/**
+ * FormantAI has no API that lists agents. Assumption: `GET /v1/conversations` lists the newest
+ * conversations first (as for Wait for Outcome above). The Agent list offers the distinct
+ * `agent_id`s of the newest AGENT_LIST_PAGES × LIST_SEARCH_PAGE_SIZE conversations: an agent
+ * with no recent call is not in it and is entered By ID.
+ */
+export const AGENT_LIST_PAGES = 2;

@@ -1,18 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** The Agent ID of Call Create and Batch Create (FormantAI has no API that lists agents). */
-export function agentIdField(description: string): INodeProperties {
-	return {
-		displayName: 'Agent ID',
-		name: 'agentId',
-		type: 'number',
-		required: true,
-		default: 0,
-		placeholder: 'e.g. 123',
-		description: `${description}, from the agent's page in the FormantAI dashboard (there is no API to list agents)`,
-	};
-}
-
 /** An IANA time zone field; empty means the workflow's time zone. */
 export function timeZoneField(of: string, extra: Partial<INodeProperties> = {}): INodeProperties {
 	return {

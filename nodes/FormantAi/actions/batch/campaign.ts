@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { FilePart } from '../../transport';
 
 import { allowedDestinations } from '../../helpers/destinations';
+import { agentIdValue } from '../../helpers/locators';
 import { isToolMode } from '../../helpers/toolMode';
-import { fieldError, positiveInteger, requiredString } from '../../helpers/validation';
+import { fieldError, requiredString } from '../../helpers/validation';
 
 /** The column FormantAI dials; every other column becomes a call parameter of its row. */
 export const PHONE_COLUMN = 'customer_phone';
@@ -31,11 +32,9 @@ export function readCommon(
 		ctx.getNodeParameter('campaignName', itemIndex),
 		'Give the campaign a name, e.g. "March Follow Ups".',
 	);
-	const agentId = positiveInteger(
+	const agentId = agentIdValue(
 		ctx,
 		itemIndex,
-		'Agent ID',
-		ctx.getNodeParameter('agentId', itemIndex),
 		'Copy the agent ID from the agent page of the FormantAI dashboard.',
 	);
 	const onInvalidPhone = ctx.getNodeParameter('onInvalidPhone', itemIndex, 'stop') as string;

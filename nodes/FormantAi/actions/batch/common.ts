@@ -1,24 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { fieldLabel, locatorValue } from '../../helpers/locators';
 import { positiveInteger } from '../../helpers/validation';
-
-/** The Batch ID field of Get and Get Metrics. */
-export const batchIdField: INodeProperties = {
-	displayName: 'Batch ID',
-	name: 'batchId',
-	type: 'number',
-	required: true,
-	default: 0,
-	placeholder: 'e.g. 456',
-	description: 'ID of the campaign, as returned by Create or listed by Get Many',
-};
 
 export function readBatchId(ctx: IExecuteFunctions, itemIndex: number): number {
 	return positiveInteger(
 		ctx,
 		itemIndex,
-		'Batch ID',
-		ctx.getNodeParameter('batchId', itemIndex),
+		fieldLabel(ctx, 'Batch ID'),
+		locatorValue(ctx, 'batchId', itemIndex),
 		'Use the "id" of a campaign returned by Create or Get Many.',
 	);
 }

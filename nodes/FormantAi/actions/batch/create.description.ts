@@ -2,12 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
-	agentIdField,
 	allowedDestinationsOption,
 	callingSafetyField,
 	defaultCountryCodeOption,
 	inputBinaryField,
 } from '../../helpers/fields';
+import { agentIdFields } from '../../helpers/locators';
 
 /** Which item fields become columns. Each column becomes a call parameter the agent can use. */
 function columnsField(
@@ -54,7 +54,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. March Follow Ups',
 		description: 'Name of the campaign, shown in the FormantAI dashboard and in Get Many',
 	},
-	agentIdField('Numeric ID of the FormantAI agent that calls every row'),
+	...agentIdFields('The FormantAI agent that calls every row'),
 	{
 		displayName: 'Rows From',
 		name: 'source',

@@ -2,9 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { formantAiRequest } from '../../transport';
-import { batchIdField, readBatchId, unwrapData } from './common';
+import { batchIdFields } from '../../helpers/locators';
+import { readBatchId, unwrapData } from './common';
 
-const properties: INodeProperties[] = [batchIdField];
+const properties: INodeProperties[] = batchIdFields();
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['batch'], operation: ['get'] } },

@@ -7,7 +7,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit, requestedLimit } from '../../helpers/getMany';
-import { positiveInteger } from '../../helpers/validation';
+import { agentFilterFields, agentFilterValue } from '../../helpers/locators';
 import { paginate } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -19,14 +19,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Agent ID',
-				name: 'agentId',
-				type: 'number',
-				default: 0,
-				placeholder: 'e.g. 123',
-				description: 'Only campaigns of this agent',
-			},
+			...agentFilterFields('Only campaigns of this agent'),
 		],
 	},
 ];
@@ -43,15 +36,14 @@ export async function execute(
 	const limit = requestedLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
-	if (filters.agentId !== undefined && filters.agentId !== '') {
-		qs.agent_id = positiveInteger(
-			this,
-			itemIndex,
-			'Filters → Agent ID',
-			filters.agentId,
-			'Use an agent ID from the FormantAI dashboard, or remove the filter.',
-		);
-	}
+	const agentId = agentFilterValue(
+		this,
+		itemIndex,
+		filters,
+		'Filters → Agent ID',
+		'Use an agent ID from the FormantAI dashboard, or remove the filter.',
+	);
+	if (agentId !== undefined) qs.agent_id = agentId;
 	const batches = await paginate.call(this, {
 		path: '/v1/batch-calls',
 		qs,

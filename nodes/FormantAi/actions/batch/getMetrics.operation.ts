@@ -3,14 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { deriveBatchRates } from '../../helpers/metrics';
 import { formantAiRequest } from '../../transport';
-import { batchIdField, readBatchId, unwrapData } from './common';
+import { batchIdFields } from '../../helpers/locators';
+import { readBatchId, unwrapData } from './common';
 
-const properties: INodeProperties[] = [
-	{
-		...batchIdField,
-		hint: 'The output adds "derived": rates the node computes from FormantAI\'s counters, in percent of total_processed (connect_rate_percent = completed_count / total_processed; outcome_share_percent.<outcome> = <outcome>_count / total_processed), null while nothing is processed',
-	},
-];
+const properties: INodeProperties[] = batchIdFields({
+	hint: 'The output adds "derived": rates the node computes from FormantAI\'s counters, in percent of total_processed (connect_rate_percent = completed_count / total_processed; outcome_share_percent.<outcome> = <outcome>_count / total_processed), null while nothing is processed',
+});
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['batch'], operation: ['getMetrics'] } },

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { agentIdField, defaultCountryCodeOption, timeZoneField } from '../../helpers/fields';
+import { defaultCountryCodeOption, timeZoneField } from '../../helpers/fields';
+import { agentIdFields } from '../../helpers/locators';
 import {
 	OUTCOME_DEFAULT_MAX_WAIT_SECONDS,
 	OUTCOME_DEFAULT_POLL_SECONDS,
@@ -10,7 +11,7 @@ import {
 import { safetyField } from './safety';
 
 const properties: INodeProperties[] = [
-	agentIdField('Numeric ID of the FormantAI agent that makes the call'),
+	...agentIdFields('The FormantAI agent that makes the call'),
 	{
 		displayName: 'Customer Phone',
 		name: 'customerPhone',

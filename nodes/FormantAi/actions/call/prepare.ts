@@ -4,11 +4,12 @@ import { buildCallParameters } from '../../helpers/callParameters';
 import { conversationIdProblem } from '../../helpers/conversationId';
 import { allowedDestinations } from '../../helpers/destinations';
 import { automaticIdempotencyKey, executionIdentity, runIndexOf } from '../../helpers/idempotency';
+import { agentIdValue } from '../../helpers/locators';
 import { normalizePhone } from '../../helpers/phone';
 import { parseDateTime, scheduleProblem, toIsoUtc } from '../../helpers/schedule';
 import { optionalText } from '../../helpers/text';
 import { isToolMode } from '../../helpers/toolMode';
-import { fieldError, jsonObject, positiveInteger } from '../../helpers/validation';
+import { fieldError, jsonObject } from '../../helpers/validation';
 import { runtime } from '../../transport';
 import { applyWindow, callingWindow } from './safety';
 import { timeZoneValue } from './timeZone';
@@ -34,11 +35,9 @@ const PHONE_FIX =
 
 /** Checks every field of one item and builds its request. Sends nothing. */
 export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): PreparedCall {
-	const agentId = positiveInteger(
+	const agentId = agentIdValue(
 		ctx,
 		itemIndex,
-		'Agent ID',
-		ctx.getNodeParameter('agentId', itemIndex),
 		"Use the agent's numeric ID from the FormantAI dashboard, e.g. 123.",
 	);
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;

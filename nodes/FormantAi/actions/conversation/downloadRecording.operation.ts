@@ -9,10 +9,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { fieldError, requiredString } from '../../helpers/validation';
 import { downloadBinary, isFormantAiError, pause, runtime } from '../../transport';
-import { conversationIdField, conversationIdValue } from './get.operation';
+import { conversationIdFields } from '../../helpers/locators';
+import { conversationIdValue } from './get.operation';
 
 const properties: INodeProperties[] = [
-	conversationIdField,
+	...conversationIdFields,
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',

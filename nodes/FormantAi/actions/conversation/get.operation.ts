@@ -7,24 +7,14 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { conversationIdProblem } from '../../helpers/conversationId';
+import { conversationIdFields, fieldLabel, locatorValue } from '../../helpers/locators';
 import { simplifyConversation } from '../../helpers/simplify';
 import { isToolMode } from '../../helpers/toolMode';
 import { fieldError } from '../../helpers/validation';
 import { formantAiRequest } from '../../transport';
 
-export const conversationIdField: INodeProperties = {
-	displayName: 'Conversation ID',
-	name: 'conversationId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'e.g. e36853de-9cbb-441e-ad75-d3c8ac82abfb_1',
-	description:
-		'ID of the conversation (one call attempt): a UUID, optionally followed by _ and a number. It is in webhook payloads (data.call.conversation_id) and in Get Many results.',
-};
-
 const properties: INodeProperties[] = [
-	conversationIdField,
+	...conversationIdFields,
 	{
 		displayName: 'Simplify',
 		name: 'simplify',
@@ -42,13 +32,13 @@ export const description = updateDisplayOptions(
 
 /** The conversation ID parameter, checked before anything is sent. */
 export function conversationIdValue(ctx: IExecuteFunctions, itemIndex: number): string {
-	const value = ctx.getNodeParameter('conversationId', itemIndex, '');
+	const value = locatorValue(ctx, 'conversationId', itemIndex);
 	const problem = conversationIdProblem(value);
 	if (problem) {
 		throw fieldError(
 			ctx,
 			itemIndex,
-			'Conversation ID',
+			fieldLabel(ctx, 'Conversation ID'),
 			problem,
 			'Use the conversation_id from a webhook payload or from Get Many, e.g. e36853de-9cbb-441e-ad75-d3c8ac82abfb_1.',
 		);

@@ -9,7 +9,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { conversationTimeMs, simplifyConversation } from '../../helpers/simplify';
 import { isValidTimeZone, parseDateTime } from '../../helpers/schedule';
 import { returnAllAndLimit, requestedLimit } from '../../helpers/getMany';
-import { fieldError, positiveInteger } from '../../helpers/validation';
+import { agentFilterFields, agentFilterValue } from '../../helpers/locators';
+import { fieldError } from '../../helpers/validation';
 import { paginate } from '../../transport';
 
 export const CONVERSATION_STATUSES = [
@@ -31,14 +32,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Agent ID',
-				name: 'agentId',
-				type: 'number',
-				default: 0,
-				placeholder: 'e.g. 123',
-				description: 'Only conversations of this agent (filtered by FormantAI)',
-			},
+			...agentFilterFields('Only conversations of this agent (filtered by FormantAI)'),
 			{
 				displayName: 'Started After',
 				name: 'startedAfter',
@@ -119,15 +113,14 @@ export async function execute(
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 
 	const qs: IDataObject = {};
-	if (filters.agentId !== undefined && filters.agentId !== null && filters.agentId !== '') {
-		qs.agent_id = positiveInteger(
-			this,
-			itemIndex,
-			'Agent ID',
-			filters.agentId,
-			"Use the agent's numeric ID from the FormantAI dashboard, or remove the Agent ID filter.",
-		);
-	}
+	const agentId = agentFilterValue(
+		this,
+		itemIndex,
+		filters,
+		'Agent ID',
+		"Use the agent's numeric ID from the FormantAI dashboard, or remove the Agent ID filter.",
+	);
+	if (agentId !== undefined) qs.agent_id = agentId;
 	const statusValue = filters.status;
 	const statuses = Array.isArray(statusValue)
 		? statusValue.map(String)
