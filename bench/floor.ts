@@ -30,6 +30,7 @@ class BenchFloor implements INodeType {
 			{ displayName: 'Mode', name: 'mode', type: 'string', default: 'post' },
 			{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
 			{ displayName: 'Parallel', name: 'parallel', type: 'number', default: 1 },
+			{ displayName: 'Sliding', name: 'sliding', type: 'boolean', default: false },
 			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
 		],
 	};
@@ -62,7 +63,9 @@ class BenchFloor implements INodeType {
 			return [out];
 		}
 
-		// Pages of 100: the first alone, then `parallel` at a time once `total` is known.
+		// Pages of 100: the first alone, then `parallel` at a time once `total` is known: in windows
+		// (send `parallel`, wait for all) or, with `sliding`, sending the next as each one arrives.
+		const sliding = this.getNodeParameter('sliding', 0, false) as boolean;
 		const parallel = Math.max(1, this.getNodeParameter('parallel', 0) as number);
 		const page = async (offset: number) =>
 			await request({
@@ -75,7 +78,16 @@ class BenchFloor implements INodeType {
 		const total = Number(first.total ?? records.length);
 		const offsets: number[] = [];
 		for (let o = 100; o < total; o += 100) offsets.push(o);
-		for (let i = 0; i < offsets.length; i += parallel) {
+		if (sliding) {
+			const inFlight = offsets.slice(0, parallel).map(page);
+			let next = inFlight.length;
+			while (inFlight.length > 0) {
+				const p = await (inFlight.shift() as Promise<IDataObject>);
+				for (const record of (p.data ?? []) as IDataObject[]) records.push(record);
+				if (next < offsets.length) inFlight.push(page(offsets[next++]));
+			}
+		}
+		for (let i = 0; i < offsets.length && !sliding; i += parallel) {
 			const pages = await Promise.all(offsets.slice(i, i + parallel).map(page));
 			for (const p of pages) records.push(...((p.data ?? []) as IDataObject[]));
 		}

@@ -63,7 +63,8 @@ export async function samples(
 
 /**
  * Runs every function in turn, `repeat` times (after `warmup` untimed rounds), so drift in the
- * machine's load hits all of them alike; returns every sample in ms, by name.
+ * machine's load hits all of them alike; returns every sample in ms, by name. Each run starts
+ * from a collected heap (`gc()` first, untimed), so none pays for the garbage of the one before.
  */
 export async function interleaved<K extends string>(
 	repeat: number,
@@ -75,6 +76,7 @@ export async function interleaved<K extends string>(
 	const out = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
 	for (let i = 0; i < warmup + repeat; i++) {
 		for (const name of names) {
+			gc();
 			const { ms } = await time(fns[name]);
 			if (i >= warmup) out[name].push(ms);
 			await between?.();

@@ -21,6 +21,8 @@ import { startSim, type SimHandle } from './sim';
  * self time by place (our files by function, n8n and other packages by package), per request,
  * for both and their difference. Usage: `node .tools/bench/profile.js manyCalls|returnAll|campaign [runs]`
  * (campaign: the CSV-file campaign against its baseline, csv-parse + a plain upload).
+ * returnAll: PROFILE_SIMPLIFY=false profiles Get Many with Simplify off; PROFILE_SLIDING=true compares
+ * with the floor that keeps 4 pages in flight (as the node does) instead of windows of 4.
  */
 interface ProfileNode {
 	id: number;
@@ -169,7 +171,12 @@ async function main(): Promise<void> {
 			await sim.seedConversations(10_000);
 			node = async () => {
 				const r = await runNode({
-					parameters: { resource: 'conversation', operation: 'getMany', returnAll: true },
+					parameters: {
+						resource: 'conversation',
+						operation: 'getMany',
+						returnAll: true,
+						simplify: process.env.PROFILE_SIMPLIFY !== 'false',
+					},
 					credentials,
 				});
 				if (r.error) throw new Error(r.error.message);
@@ -177,7 +184,12 @@ async function main(): Promise<void> {
 			floor = async () => {
 				const r = await runNode({
 					type: 'benchFloor',
-					parameters: { mode: 'pages', baseUrl: sim.url, parallel: 4 },
+					parameters: {
+						mode: 'pages',
+						baseUrl: sim.url,
+						parallel: 4,
+						sliding: process.env.PROFILE_SLIDING === 'true',
+					},
 					credentials,
 				});
 				if (r.error) throw new Error(r.error.message);
@@ -192,6 +204,8 @@ async function main(): Promise<void> {
 				['node', node],
 				['floor', floor],
 			] as const) {
+				// Each run starts from a collected heap, so none pays for the garbage of the one before.
+				(globalThis as { gc?: () => void }).gc?.();
 				const started = performance.now();
 				const prof = await profiled(session, fn);
 				walls[name] += performance.now() - started;

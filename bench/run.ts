@@ -26,8 +26,9 @@ const benches: Bench[] = [
 			return [
 				...(await returnAll('child', REPEAT, WARMUP)),
 				...(await returnAll('in-process', REPEAT, WARMUP)),
-				// Context: a 20 ms round trip per request, as on a real network.
+				// A network between n8n and FormantAI: 20 ms per request, then 20–60 ms (round trips vary).
 				...(await returnAll('child', REPEAT, WARMUP, 20)),
+				...(await returnAll('child', REPEAT, WARMUP, 20, 40)),
 			];
 		},
 	},

@@ -111,6 +111,16 @@ describe('Conversation', () => {
 			expect(result.items[0].json.started_at).toMatch(/^2026-03-18T\d\d:\d\d:\d\d/);
 		});
 
+		it('Return All of 140,000 conversations: every one comes out, linked (no call-stack limit on items)', async () => {
+			engine.sim.seedConversations(140_000);
+			const result = await engine.run(getMany({ returnAll: true, simplify: false }));
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(140_000);
+			expect(new Set(result.items.map((i) => i.json.conversation_id)).size).toBe(140_000);
+			expect(result.items.every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
+			expect(engine.sim.log.filter((e) => e.path === '/v1/conversations')).toHaveLength(1_400);
+		});
+
 		it('Limit returns exactly that many', async () => {
 			engine.sim.seedConversations(130);
 			const result = await engine.run(getMany({ limit: 105 }));

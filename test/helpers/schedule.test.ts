@@ -106,3 +106,60 @@ describe('scheduleProblem', () => {
 		expect(scheduleProblem(now + 30 * 86_400_000 + 1, now)).toContain('more than 30 days');
 	});
 });
+
+describe('toIsoUtc', () => {
+	const viaDate = (value: number) => new Date(value).toISOString().replace('.000Z', 'Z');
+
+	it('writes whole seconds without milliseconds, and milliseconds when set', () => {
+		expect(toIsoUtc(ms('2026-04-08T14:00:00Z'))).toBe('2026-04-08T14:00:00Z');
+		expect(toIsoUtc(1773867201766)).toBe('2026-03-18T20:53:21.766Z');
+		expect(toIsoUtc(1773867201007)).toBe('2026-03-18T20:53:21.007Z');
+	});
+
+	it.each([
+		0,
+		1,
+		999,
+		1000,
+		86_399_999,
+		86_400_000,
+		ms('2000-02-28T23:59:59.999Z'),
+		ms('2000-02-29T00:00:00Z'),
+		ms('2000-03-01T00:00:00Z'),
+		ms('2100-02-28T12:00:00Z'),
+		ms('2100-03-01T00:00:00Z'),
+		ms('2400-02-29T00:00:00Z'),
+		ms('2026-12-31T23:59:59.999Z'),
+		ms('2027-01-01T00:00:00Z'),
+		253_402_300_799_999,
+		253_402_300_800_000,
+		-1,
+		-62_198_755_200_000,
+		1.5,
+		1773867201766.7,
+	])(
+		'agrees with Date at the edge %p (leap days, year ends, outside 0000-9999, fractions)',
+		(value) => {
+			expect(toIsoUtc(value)).toBe(viaDate(value));
+		},
+	);
+
+	it('agrees with Date on 200,000 pseudo-random instants from 1970 to 9999', () => {
+		let seed = 20261130;
+		const next = () => {
+			seed = (seed * 1103515245 + 12345) % 2147483648;
+			return seed / 2147483648;
+		};
+		const wrong: number[] = [];
+		for (let i = 0; i < 200_000; i++) {
+			// Half over the whole range, half within this century, where the timestamps live.
+			const value = Math.floor(next() * (i % 2 ? 253_402_300_800_000 : 4_102_444_800_000));
+			if (toIsoUtc(value) !== viaDate(value)) wrong.push(value);
+		}
+		expect(wrong).toEqual([]);
+	});
+
+	it('fails like Date for a time that is not a number', () => {
+		expect(() => toIsoUtc(Number.NaN)).toThrow(RangeError);
+	});
+});

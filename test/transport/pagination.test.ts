@@ -83,6 +83,29 @@ test('Return All over 1,050 records: every record once, in order, ⌈n/100⌉ re
 	expect(new Set(pages()).size).toBe(11);
 });
 
+test('a slow page does not hold back the others: up to 4 in flight, results still in order', async () => {
+	// The page at offset 200 is answered only once the page at offset 500 has been asked for. With
+	// windows of 4 (wait for all, then send the next 4) that request would never come.
+	const all = records(1000);
+	let release: () => void = () => {};
+	const held = new Promise<void>((resolve) => (release = resolve));
+	let unanswered = 0;
+	let most = 0;
+	server.on('GET /v1/conversations', async (request) => {
+		unanswered++;
+		most = Math.max(most, unanswered);
+		if (request.query.offset === '500') release();
+		if (request.query.offset === '200') await held;
+		unanswered--;
+		return listOf(all)(request);
+	});
+	const ids = await fetchAll();
+	expect(ids).toEqual(all.map((r) => r.conversation_id));
+	expect(server.requests).toHaveLength(10);
+	expect(most).toBeLessThanOrEqual(4);
+	expect(most).toBeGreaterThan(1);
+});
+
 test('records that shift between pages are not output twice', async () => {
 	// A new record arrives after the first page, so offset 100 starts with the last record already seen.
 	const all = records(250);

@@ -22,7 +22,8 @@ export interface Reply {
 	hang?: boolean;
 }
 
-export type Handler = (request: Recorded, count: number) => Reply;
+/** A promise holds the answer back until the test lets it go. */
+export type Handler = (request: Recorded, count: number) => Reply | Promise<Reply>;
 
 /**
  * A server whose every answer the test writes, for transport behaviour that a well-behaved API
@@ -59,23 +60,27 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
 			const handler = routes.get(route);
 			const count = hits.get(route) ?? 0;
 			hits.set(route, count + 1);
-			const reply: Reply = handler
-				? handler(recorded, count)
-				: { status: 404, body: { error: { message: 'no such route', type: 'not_found' } } };
-			if (reply.reset) {
-				req.socket.destroy();
-				return;
-			}
-			if (reply.hang) return;
-			const isJson =
-				reply.body !== undefined && typeof reply.body !== 'string' && !Buffer.isBuffer(reply.body);
-			res.writeHead(reply.status ?? 200, {
-				...(isJson ? { 'Content-Type': 'application/json' } : {}),
-				...reply.headers,
-			});
-			res.end(isJson ? JSON.stringify(reply.body) : (reply.body as string | Buffer | undefined));
+			void Promise.resolve(
+				handler
+					? handler(recorded, count)
+					: { status: 404, body: { error: { message: 'no such route', type: 'not_found' } } },
+			).then((reply) => answer(req, res, reply));
 		});
 	});
+	const answer = (req: IncomingMessage, res: ServerResponse, reply: Reply) => {
+		if (reply.reset) {
+			req.socket.destroy();
+			return;
+		}
+		if (reply.hang) return;
+		const isJson =
+			reply.body !== undefined && typeof reply.body !== 'string' && !Buffer.isBuffer(reply.body);
+		res.writeHead(reply.status ?? 200, {
+			...(isJson ? { 'Content-Type': 'application/json' } : {}),
+			...reply.headers,
+		});
+		res.end(isJson ? JSON.stringify(reply.body) : (reply.body as string | Buffer | undefined));
+	};
 	server.on('connection', (socket: Socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));

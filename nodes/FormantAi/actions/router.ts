@@ -89,9 +89,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			if (refused.has(itemIndex)) throw refused.get(itemIndex);
 			const results = await module.execute.call(this, itemIndex, prepared[itemIndex]);
-			output.push(
-				...this.helpers.constructExecutionMetaData(results, { itemData: { item: itemIndex } }),
-			);
+			// One by one: spreading 130,000 results into push() overflows the call stack.
+			const pairedItem = { item: itemIndex };
+			for (const result of results) {
+				if (result.pairedItem === undefined) result.pairedItem = pairedItem;
+				output.push(result);
+			}
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
 			output.push({ json: errorJson(error as Error), pairedItem: { item: itemIndex } });

@@ -179,9 +179,48 @@ export function parseDateTime(value: unknown, timeZone: string): ParsedTime {
 	};
 }
 
-/** ISO 8601 in UTC as FormantAI's examples write it: `2026-04-08T14:00:00Z` (ms only when set). */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+/** Years 0000–9999: beyond them ISO 8601 needs a sign and six digits, which `Date` writes. */
+const LAST_FOUR_DIGIT_MS = 253_402_300_800_000;
+
+/**
+ * ISO 8601 in UTC as FormantAI's examples write it: `2026-04-08T14:00:00Z` (ms only when set).
+ * Written by hand because Simplify calls it twice per conversation and `Date#toISOString` was
+ * the node's largest own cost in Return All (≈ 0.45 µs a call against ≈ 0.13 µs); the tests
+ * compare it with `Date` over millions of values.
+ */
 export function toIsoUtc(ms: number): string {
-	return new Date(ms).toISOString().replace('.000Z', 'Z');
+	if (!(ms >= 0 && ms < LAST_FOUR_DIGIT_MS))
+		return new Date(ms).toISOString().replace('.000Z', 'Z');
+	const time = Math.trunc(ms);
+	const days = Math.floor(time / DAY_MS);
+	let rest = time - days * DAY_MS;
+	// Civil date from days since 1970-01-01 in 400-year eras (proleptic Gregorian, as `Date`).
+	const z = days + 719_468;
+	const era = Math.floor(z / 146_097);
+	const dayOfEra = z - era * 146_097;
+	const yearOfEra = Math.floor(
+		(dayOfEra -
+			Math.floor(dayOfEra / 1460) +
+			Math.floor(dayOfEra / 36_524) -
+			Math.floor(dayOfEra / 146_096)) /
+			365,
+	);
+	const dayOfYear =
+		dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+	const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+	const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+	const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+	const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+	const hours = Math.floor(rest / 3_600_000);
+	rest -= hours * 3_600_000;
+	const minutes = Math.floor(rest / 60_000);
+	rest -= minutes * 60_000;
+	const seconds = Math.floor(rest / 1000);
+	const millis = rest - seconds * 1000;
+	const date = `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
+	const clock = `T${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}`;
+	return millis === 0 ? `${date}${clock}Z` : `${date}${clock}.${String(millis).padStart(3, '0')}Z`;
 }
 
 /** Why a schedule time cannot be sent (past, or beyond 30 days), or undefined when it is fine. */

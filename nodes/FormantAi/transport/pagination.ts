@@ -30,9 +30,16 @@ export interface PaginateOptions {
 	keep?: (record: IDataObject) => boolean;
 }
 
+/** A page request that may fail before it is awaited (pages are awaited in order): its error
+ * waits for that await instead of surfacing as an unhandled rejection. */
+function started<T>(promise: Promise<T>): Promise<T> {
+	promise.catch(() => undefined);
+	return promise;
+}
+
 /**
  * Real pagination over `limit`/`offset`: the first page tells `total`, then the remaining pages
- * are fetched a few at a time and appended in offset order. Duplicates (records shifting between
+ * are fetched with up to `PAGE_CONCURRENCY` in flight and appended in offset order. Duplicates (records shifting between
  * pages) are dropped by id, the result stops exactly at `limit`, and it ends when a page is
  * empty, adds nothing new, or `has_more` is false — whatever `total` claims.
  */
@@ -57,9 +64,12 @@ export async function paginate(
 	const absorb = (page: ListPage): number => {
 		let added = 0;
 		for (const record of Array.isArray(page.data) ? page.data : []) {
-			const id = String(record?.[idField] ?? JSON.stringify(record));
-			if (seen.has(id)) continue;
+			const raw = record?.[idField];
+			const id = typeof raw === 'string' ? raw : String(raw ?? JSON.stringify(record));
+			// One hash lookup per record: the set grows only when the id is new.
+			const before = seen.size;
 			seen.add(id);
+			if (seen.size === before) continue;
 			added++;
 			if (options.keep && !options.keep(record)) continue;
 			if (out.length < limit) out.push(record);
@@ -88,16 +98,19 @@ export async function paginate(
 		for (let o = offset; o < end && pages + plan.length < MAX_PAGES; o += MAX_PAGE_SIZE) {
 			plan.push({ offset: o, size: Math.min(MAX_PAGE_SIZE, end - o) });
 		}
-		for (let i = 0; i < plan.length && more(); i += PAGE_CONCURRENCY) {
-			const window = plan.slice(i, i + PAGE_CONCURRENCY);
-			const results = await Promise.all(window.map(async (p) => await fetchPage(p.offset, p.size)));
-			for (const result of results) {
-				page = result;
-				pages++;
-				added = absorb(result);
-				offset += Array.isArray(result.data) ? result.data.length : 0;
-				if (!Array.isArray(result.data) || result.data.length === 0) break;
-			}
+		// A sliding window: when the oldest page in flight arrives it is absorbed, in offset order,
+		// and the next one is sent, so our work on a page overlaps the requests still in flight.
+		const send = (p: { offset: number; size: number }) => started(fetchPage(p.offset, p.size));
+		const inFlight = plan.slice(0, PAGE_CONCURRENCY).map(send);
+		let next = inFlight.length;
+		while (inFlight.length > 0) {
+			page = await (inFlight.shift() as Promise<ListPage>);
+			pages++;
+			added = absorb(page);
+			const length = Array.isArray(page.data) ? page.data.length : 0;
+			offset += length;
+			if (length === 0 || !more()) break;
+			if (next < plan.length) inFlight.push(send(plan[next++]));
 		}
 	}
 

@@ -18,9 +18,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		options: [
-			...agentFilterFields('Only campaigns of this agent'),
-		],
+		options: [...agentFilterFields('Only campaigns of this agent')],
 	},
 ];
 
