@@ -30,11 +30,8 @@ const CHECK_CREDENTIAL =
 /** A list must answer while the user waits: one quick retry at most, and a short deadline. */
 const LIST_REQUEST = { retry: { maxRetries: 1, maxWaitMs: 2_000 }, deadlineMs: 20_000 };
 
-async function readPage(
-	ctx: ILoadOptionsFunctions,
-	path: string,
-	offset: number,
-): Promise<ListPage> {
+/** A list needs a credential; without one the user is told so, once, before any request. */
+async function requireCredential(ctx: ILoadOptionsFunctions): Promise<void> {
 	try {
 		await ctx.getCredentials(API_CREDENTIAL);
 	} catch (error) {
@@ -44,6 +41,13 @@ async function readPage(
 			{ description: CHECK_CREDENTIAL },
 		);
 	}
+}
+
+async function readPage(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+	offset: number,
+): Promise<ListPage> {
 	try {
 		return (await formantAiRequest.call(ctx, {
 			method: 'GET',
@@ -103,6 +107,7 @@ async function searchPages(
 	const matches = matcher(filter);
 	let offset = Math.max(0, Math.floor(Number(paginationToken) || 0));
 	const results: INodeListSearchItems[] = [];
+	await requireCredential(ctx);
 	for (let pages = 0; pages < (filter ? LIST_SEARCH_MAX_PAGES : 1); pages++) {
 		const page = await readPage(ctx, path, offset);
 		const records = Array.isArray(page.data) ? page.data : [];
@@ -169,6 +174,7 @@ export async function searchAgents(
 ): Promise<INodeListSearchResult> {
 	const agents = new Map<string, { calls: number; last: unknown }>();
 	let offset = 0;
+	await requireCredential(this);
 	for (let pages = 0; pages < AGENT_LIST_PAGES; pages++) {
 		const page = await readPage(this, '/v1/conversations', offset);
 		const records = Array.isArray(page.data) ? page.data : [];
