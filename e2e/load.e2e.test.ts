@@ -20,7 +20,14 @@ import {
 	type N8nHome,
 	type N8nServer,
 } from './lib';
-import { driveLoad, figures, loadWorkflow, notRefused } from './lib/load';
+import {
+	driveLoad,
+	expectExactlyOnce,
+	figures,
+	loadWorkflow,
+	receivedEventIds,
+	STANDARD_LOAD,
+} from './lib/load';
 
 /**
  * Issue 11 on one n8n process (`n8n start`, sqlite, regular mode): the same load as the
@@ -83,11 +90,7 @@ describe('one n8n process (sqlite): exactly once under load', () => {
 		const load = await driveLoad({
 			urls: [url],
 			secret: SECRET,
-			events: 1000,
-			resends: 100,
-			forged: 10,
-			unsigned: 10,
-			inFlight: 20,
+			...STANDARD_LOAD,
 			prefix: 'evt_s',
 		});
 		const finished = await pollUntil(
@@ -110,9 +113,7 @@ describe('one n8n process (sqlite): exactly once under load', () => {
 			'SELECT status, count(*) AS n FROM execution_entity WHERE workflowId = ? GROUP BY status',
 			[LOAD_ID],
 		);
-		const received = counter.received.map((request) =>
-			String((request.body as { event_id?: string })?.event_id),
-		);
+		const received = receivedEventIds(counter.received);
 		const lastFinished = Date.parse(
 			`${String(finished.last).replace(' ', 'T')}${String(finished.last).endsWith('Z') ? '' : 'Z'}`,
 		);
@@ -131,17 +132,6 @@ describe('one n8n process (sqlite): exactly once under load', () => {
 		};
 		console.log(`[single-process load] ${JSON.stringify(printed['load figures'])}`);
 
-		expect(notRefused(load.forgedStatuses)).toEqual({});
-		expect(notRefused(load.unsignedStatuses)).toEqual({});
-		expect((load.forgedStatuses[401] ?? 0) + (load.unsignedStatuses[401] ?? 0)).toBeGreaterThan(0);
-		// An error answer is allowed when n8n truly cannot take a delivery: FormantAI re-sends it
-		// (the driver does too, after 30 s), and it must then be accepted.
-		expect(load.gaveUp).toBe(0);
-		expect(result.lost).toBe(0);
-		expect(result.duplicates).toBe(0);
-		expect(result.runs).toBe(1000);
-		// Every accepted delivery has its execution (one answered with an error may have one too).
-		expect(Number(finished.done)).toBeGreaterThanOrEqual(load.accepted);
-		expect(statuses.map((row) => row.status)).toEqual(['success']);
+		expectExactlyOnce(load, result, Number(finished.done), statuses);
 	});
 });

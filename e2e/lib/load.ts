@@ -332,3 +332,41 @@ export function notRefused(statuses: Record<number, number>): Record<number, num
 		Object.entries(statuses).filter(([status]) => status !== '401' && status !== '503'),
 	);
 }
+
+/** The load both modes are held to: 1,000 events, 100 re-sends, 10 forged, 10 unsigned, 20 in flight. */
+export const STANDARD_LOAD = {
+	events: 1000,
+	resends: 100,
+	forged: 10,
+	unsigned: 10,
+	inFlight: 20,
+} as const;
+
+/** The `event_id` of each POST the workflow's HTTP Request node sent to the counter. */
+export function receivedEventIds(received: Array<{ body: unknown }>): string[] {
+	return received.map((request) => String((request.body as { event_id?: string })?.event_id));
+}
+
+/**
+ * The verdict of issue 11, the same in every mode: forged and unsigned deliveries refused, every
+ * event run exactly once and none lost, and every accepted delivery finished with success.
+ */
+export function expectExactlyOnce(
+	load: LoadResult,
+	result: LoadFigures,
+	finished: number,
+	statuses: Array<{ status: string }>,
+): void {
+	expect(notRefused(load.forgedStatuses)).toEqual({});
+	expect(notRefused(load.unsignedStatuses)).toEqual({});
+	expect((load.forgedStatuses[401] ?? 0) + (load.unsignedStatuses[401] ?? 0)).toBeGreaterThan(0);
+	// An error answer is allowed when n8n truly cannot take a delivery: FormantAI re-sends it
+	// (the driver does too, after 30 s), and it must then be accepted.
+	expect(load.gaveUp).toBe(0);
+	expect(result.lost).toBe(0);
+	expect(result.duplicates).toBe(0);
+	expect(result.runs).toBe(load.eventIds.length);
+	// Every accepted delivery has its execution (one answered with an error may have one too).
+	expect(finished).toBeGreaterThanOrEqual(load.accepted);
+	expect(statuses.map((row) => row.status)).toEqual(['success']);
+}
