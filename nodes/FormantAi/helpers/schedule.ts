@@ -187,7 +187,7 @@ const LAST_FOUR_DIGIT_MS = 253_402_300_800_000;
  * ISO 8601 in UTC as FormantAI's examples write it: `2026-04-08T14:00:00Z` (ms only when set).
  * Written by hand because Simplify calls it twice per conversation and `Date#toISOString` was
  * the node's largest own cost in Return All (≈ 0.45 µs a call against ≈ 0.13 µs); the tests
- * compare it with `Date` over millions of values.
+ * compare it with `Date` on 200,000 instants and on the edges.
  */
 export function toIsoUtc(ms: number): string {
 	if (!(ms >= 0 && ms < LAST_FOUR_DIGIT_MS))

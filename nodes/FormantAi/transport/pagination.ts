@@ -5,7 +5,7 @@ import { formantAiRequest } from './request';
 
 /** FormantAI's list pages hold at most 100 records. */
 export const MAX_PAGE_SIZE = 100;
-/** Pages fetched at once after the first page has told us `total`. */
+/** Page requests kept in flight after the first page has told us `total`. */
 export const PAGE_CONCURRENCY = 4;
 /** A server that keeps saying `has_more` cannot keep us busy for ever. */
 const MAX_PAGES = 10_000;
@@ -30,8 +30,10 @@ export interface PaginateOptions {
 	keep?: (record: IDataObject) => boolean;
 }
 
-/** A page request that may fail before it is awaited (pages are awaited in order): its error
- * waits for that await instead of surfacing as an unhandled rejection. */
+/**
+ * A page request that may fail before it is awaited (pages are awaited in order): its error waits
+ * for that await instead of surfacing as an unhandled rejection.
+ */
 function started<T>(promise: Promise<T>): Promise<T> {
 	promise.catch(() => undefined);
 	return promise;
@@ -39,9 +41,10 @@ function started<T>(promise: Promise<T>): Promise<T> {
 
 /**
  * Real pagination over `limit`/`offset`: the first page tells `total`, then the remaining pages
- * are fetched with up to `PAGE_CONCURRENCY` in flight and appended in offset order. Duplicates (records shifting between
- * pages) are dropped by id, the result stops exactly at `limit`, and it ends when a page is
- * empty, adds nothing new, or `has_more` is false — whatever `total` claims.
+ * are fetched with up to `PAGE_CONCURRENCY` in flight and appended in offset order. Duplicates
+ * (records shifting between pages) are dropped by id, the result stops exactly at `limit`, and it
+ * ends when a page is empty, adds nothing new, or `has_more` is false — whatever `total` claims.
+ * Pages still in flight when it ends are left to finish; their answers are not used.
  */
 export async function paginate(
 	this: FormantAiContext,
