@@ -63,20 +63,23 @@ export async function samples(
 
 /**
  * Runs every function in turn, `repeat` times (after `warmup` untimed rounds), so drift in the
- * machine's load hits all of them alike; returns every sample in ms, by name. Each run starts
- * from a collected heap (`gc()` first, untimed), so none pays for the garbage of the one before.
+ * machine's load hits all of them alike; returns every sample in ms, by name. With `collectFirst`
+ * each run starts from a collected heap (`gc()` first, untimed), so none pays for the garbage of the
+ * one before; it also slows n8n's request path in the run after it (Make Call: ≈ 2.0 ms a call
+ * against ≈ 1.2 ms), so only benchmarks whose runs leave much garbage use it.
  */
 export async function interleaved<K extends string>(
 	repeat: number,
 	warmup: number,
 	fns: Record<K, () => Promise<unknown>>,
 	between?: () => Promise<void>,
+	collectFirst = false,
 ): Promise<Record<K, number[]>> {
 	const names = Object.keys(fns) as K[];
 	const out = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
 	for (let i = 0; i < warmup + repeat; i++) {
 		for (const name of names) {
-			gc();
+			if (collectFirst) gc();
 			const { ms } = await time(fns[name]);
 			if (i >= warmup) out[name].push(ms);
 			await between?.();
