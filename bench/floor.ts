@@ -86,10 +86,11 @@ class BenchFloor implements INodeType {
 				for (const record of (p.data ?? []) as IDataObject[]) records.push(record);
 				if (next < offsets.length) inFlight.push(page(offsets[next++]));
 			}
-		}
-		for (let i = 0; i < offsets.length && !sliding; i += parallel) {
-			const pages = await Promise.all(offsets.slice(i, i + parallel).map(page));
-			for (const p of pages) records.push(...((p.data ?? []) as IDataObject[]));
+		} else {
+			for (let i = 0; i < offsets.length; i += parallel) {
+				const pages = await Promise.all(offsets.slice(i, i + parallel).map(page));
+				for (const p of pages) records.push(...((p.data ?? []) as IDataObject[]));
+			}
 		}
 		return [records.map((json) => ({ json, pairedItem: { item: 0 } }))];
 	}
