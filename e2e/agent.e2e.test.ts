@@ -36,6 +36,8 @@ import { startOpenAiStub, STUB_API_KEY, type OpenAiStub, type ScriptStep } from 
 const AGENT_NODE = 'AI Agent';
 const CALL_TOOL = 'Place a call';
 const LOOKUP_TOOL = 'Look up a call';
+/** Calling Safety → Max Calls per Execution on Place a call in scenario (e). */
+const MAX_CALLS = 3;
 const OPENAI_CREDENTIAL = { id: 'openAiExample001', name: 'OpenAI account', type: 'openAiApi' };
 
 const measurements: Record<string, string> = {};
@@ -88,7 +90,7 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 		return { ...workflow, id, name: `${agentExample.name} (${id})` };
 	};
 
-	let scenarios: Record<'lookup' | 'refused' | 'placed' | 'waited', WorkflowImport>;
+	let scenarios: Record<'lookup' | 'refused' | 'placed' | 'waited' | 'looping', WorkflowImport>;
 
 	/** Runs one scenario: the stub answers with `steps`, n8n runs the workflow headless. */
 	const ask = async (
@@ -143,6 +145,23 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 					},
 				},
 			),
+			// Max Calls per Execution 3, and room for the model's 10 tool calls in one turn.
+			looping: withParameter(
+				variant(
+					'agentE2eMaxCall01',
+					'Call every customer on the overdue list about their invoice.',
+					{
+						node: CALL_TOOL,
+						change: (parameters) => {
+							(parameters.safety as IDataObject).maxCallsPerExecution = MAX_CALLS;
+						},
+					},
+				),
+				AGENT_NODE,
+				(parameters) => {
+					(parameters.options as IDataObject).maxIterations = 20;
+				},
+			),
 		};
 
 		let started = Date.now();
@@ -159,7 +178,7 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 			{ ...OPENAI_CREDENTIAL, data: { apiKey: STUB_API_KEY, url: stub.baseUrl } },
 		]);
 		await importWorkflows(home, [agentExample, ...Object.values(scenarios)]);
-		measurements['import 3 credentials + 5 workflows (2 n8n commands)'] = seconds(
+		measurements['import 3 credentials + 6 workflows (2 n8n commands)'] = seconds(
 			Date.now() - started,
 		);
 	});
@@ -366,5 +385,53 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 		expect(agentAnswer(result)).toContain('"status":"completed"');
 		expect(result.run.data.resultData.runData[CALL_TOOL] ?? []).toHaveLength(1);
 		measurements['(d) requests to FormantAI for one call + wait'] = String(sim.log.length);
+	});
+
+	it("(e) a model that asks for 10 calls gets only Max Calls per Execution placed, and reads the refusal of the rest as the tool's answer", async () => {
+		const phones = Array.from({ length: 10 }, (_, index) => `+91987654330${index}`);
+		const result = await ask('(e) 10 calls asked, Max Calls 3', scenarios.looping, [
+			...phones.map(
+				(phone, index): ScriptStep => ({
+					toolCall: {
+						tool: toolFor(CALL_TOOL),
+						arguments: {
+							customer_phone: phone,
+							customer_name: `Customer ${index + 1}`,
+							topic: 'overdue invoice',
+						},
+					},
+				}),
+			),
+			reportBack,
+		]);
+		expect(result.errorMessage).toBeUndefined();
+		expect(result.status).toBe('success');
+
+		// Only the first MAX_CALLS numbers were dialled, each once; nothing else reached FormantAI.
+		expect(sim.callsPlaced().map((call) => call.phone)).toEqual(phones.slice(0, MAX_CALLS));
+		expect(sim.log.filter((entry) => entry.path === '/v1/call')).toHaveLength(MAX_CALLS);
+
+		// The model read one answer per tool call: the placed calls, then the refusals.
+		const toolResults = stub.toolResults();
+		measurements['(e) tool results the model read'] = String(toolResults.length);
+		console.log(`[e2e agent] (e) tool results: ${JSON.stringify(toolResults)}`);
+		expect(toolResults).toHaveLength(phones.length);
+		const placed = sim.callsPlaced();
+		toolResults.slice(0, MAX_CALLS).forEach((toolResult, index) => {
+			const [call] = JSON.parse(toolResult) as IDataObject[];
+			expect(call).toMatchObject({
+				status: 'initiated',
+				customer_phone: phones[index],
+				trace_id: placed[index].trace_id,
+			});
+		});
+		for (const refusal of toolResults.slice(MAX_CALLS)) {
+			expect(refusal).toContain('Max Calls per Execution');
+			expect(refusal).toContain(String(MAX_CALLS));
+			expect(Buffer.byteLength(refusal)).toBeLessThan(1024);
+		}
+		// n8n ran the tool node once per request; the agent answered with the last refusal.
+		expect(result.run.data.resultData.runData[CALL_TOOL] ?? []).toHaveLength(phones.length);
+		expect(agentAnswer(result)).toContain('Max Calls per Execution');
 	});
 });

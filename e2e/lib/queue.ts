@@ -46,6 +46,8 @@ export interface QueueTopology {
 	timings: Record<string, number>;
 	/** RSS of every process, MiB. */
 	memory(): Record<string, number>;
+	/** Starts one more worker in its own user folder (appended to `workers`; stopped by `stop`). */
+	addWorker(): Promise<N8nServer>;
 	stop(): Promise<void>;
 }
 
@@ -126,6 +128,23 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 				await runN8n(cli, ['publish:workflow', `--id=${id}`], { env: common });
 		});
 
+		const startWorker = async (): Promise<N8nServer> => {
+			const port = await freePort();
+			const server = await startServer(await newHome(), {
+				command: 'worker',
+				readyTimeoutMs: READY_TIMEOUT_MS,
+				args: [`--concurrency=${options.concurrency ?? 5}`],
+				port,
+				env: {
+					...common,
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				},
+			});
+			servers.push(server);
+			return server;
+		};
 		const webhookPort = await freePort();
 		const webhookPorts = [
 			webhookPort,
@@ -174,25 +193,7 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 							return server;
 						}),
 					),
-					Promise.all(
-						Array.from({ length: options.workers ?? 2 }, async () => {
-							const port = await freePort();
-							const server = await startServer(await newHome(), {
-								command: 'worker',
-							readyTimeoutMs: READY_TIMEOUT_MS,
-								args: [`--concurrency=${options.concurrency ?? 5}`],
-								port,
-								env: {
-									...common,
-									QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-									QUEUE_HEALTH_CHECK_PORT: String(port),
-									N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-								},
-							});
-							servers.push(server);
-							return server;
-						}),
-					),
+					Promise.all(Array.from({ length: options.workers ?? 2 }, startWorker)),
 				]),
 		);
 		const pg = postgres;
@@ -217,6 +218,11 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 				out.postgres = mib(pg.memoryRssBytes());
 				out.redis = mib(rd.memoryRssBytes());
 				return out;
+			},
+			addWorker: async () => {
+				const worker = await startWorker();
+				workers.push(worker);
+				return worker;
 			},
 			stop,
 		};

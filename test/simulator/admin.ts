@@ -99,6 +99,7 @@ export function adminHandler(sim: Simulator) {
 					kind: body.kind as FaultKind,
 					count: body.count as number | undefined,
 					every: body.every as number | undefined,
+					skip: body.skip as number | undefined,
 					retryAfter: pick('retry_after', 'retryAfter') as number | undefined,
 					after: body.after as boolean | undefined,
 				};

@@ -104,6 +104,40 @@ describe('simulator: fault injection', () => {
 		expect((await env.api.post('/v1/call', callBody)).status).toBe(200);
 	});
 
+	it('skip: lets the first N matching requests through, then fires (here: the 2nd answer is lost)', async () => {
+		env.sim.faults.add({ method: 'POST', path: '/v1/call', kind: 'reset', after: true, skip: 1 });
+		const phone = (n: number) => [{ name: 'customer_phone', value: `+91987654321${n}` }];
+		const first = await env.api.post('/v1/call', { agent_id: 123, parameters: phone(1) });
+		expect(first.status).toBe(200);
+		// A GET does not match the fault's method, so it is neither skipped nor counted.
+		expect((await env.api.get('/v1/conversations')).status).toBe(200);
+		await expect(
+			env.api.post('/v1/call', { agent_id: 123, parameters: phone(2) }),
+		).rejects.toBeTruthy();
+		expect((await env.api.post('/v1/call', { agent_id: 123, parameters: phone(3) })).status).toBe(
+			200,
+		);
+		// The second call was placed although its answer never arrived.
+		expect(env.sim.callsPlaced().map((call) => call.phone)).toEqual([
+			'+919876543211',
+			'+919876543212',
+			'+919876543213',
+		]);
+		expect(env.sim.log.map((entry) => entry.fault ?? null)).toEqual([null, null, 'reset', null]);
+		expect(env.sim.faults.list()).toEqual([]);
+	});
+
+	it('skip with every: the requests let through do not count towards every', async () => {
+		await env.restart({ now: T0, perNumberLimit: false, maxConcurrentCalls: 100 });
+		env.sim.faults.add({ path: '/v1/call', kind: 'error500', skip: 2, every: 3 });
+		const statuses: number[] = [];
+		for (let i = 0; i < 8; i++) statuses.push((await env.api.post('/v1/call', callBody)).status);
+		expect(statuses).toEqual([200, 200, 200, 200, 500, 200, 200, 500]);
+		expect(() => env.sim.faults.add({ path: '/v1/call', kind: 'reset', skip: -1 })).toThrow(
+			'skip must be an integer >= 0',
+		);
+	});
+
 	it('hang never answers (until close)', async () => {
 		env.sim.faults.add({ path: '/v1/conversations', kind: 'hang' });
 		const pending = env.api.get('/v1/conversations').then(
@@ -223,10 +257,17 @@ describe('simulator: admin HTTP API', () => {
 			).status,
 		).toBe(200);
 		expect(
-			(await admin.post('/__admin/faults', { path_regex: '^/v1/batch', kind: 'html502' })).status,
+			(
+				await admin.post('/__admin/faults', {
+					path_regex: '^/v1/batch',
+					kind: 'html502',
+					skip: 1,
+				})
+			).status,
 		).toBe(200);
 		expect((await admin.get('/__admin/faults')).data.data).toHaveLength(2);
 		expect((await env.api.get('/v1/conversations')).status).toBe(500);
+		expect((await env.api.get('/v1/batch-calls')).status).toBe(200);
 		expect((await env.api.get('/v1/batch-calls')).status).toBe(502);
 		expect((await admin.post('/__admin/faults', { path: '/', kind: 'nope' })).status).toBe(400);
 		await admin.post('/__admin/faults', { path: '/v1', kind: 'error500' });

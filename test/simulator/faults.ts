@@ -27,6 +27,8 @@ export interface FaultSpec {
 	count?: number;
 	/** Fire on every Nth matching request, indefinitely. */
 	every?: number;
+	/** Let the first N matching requests through untouched before the fault starts to fire. */
+	skip?: number;
 	/** Retry-After seconds for the 429 kinds (default 1; 0 allowed). */
 	retryAfter?: number;
 	/** Process the request for real first, then answer with the fault ("response lost"). */
@@ -46,6 +48,8 @@ export class Faults {
 		if (!FAULT_KINDS.includes(f.kind)) throw new Error(`unknown fault kind: ${String(f.kind)}`);
 		if (f.every !== undefined && (!Number.isInteger(f.every) || f.every < 1))
 			throw new Error('every must be an integer >= 1');
+		if (f.skip !== undefined && (!Number.isInteger(f.skip) || f.skip < 0))
+			throw new Error('skip must be an integer >= 0');
 		this.active.push({ spec: { ...f }, remaining: f.count ?? 1, seen: 0 });
 	}
 
@@ -65,8 +69,11 @@ export class Faults {
 			const hit = typeof s.path === 'string' ? path.startsWith(s.path) : s.path.test(path);
 			if (!hit) continue;
 			a.seen++;
+			// Requests let through by `skip` do not count towards `every`.
+			const counted = a.seen - (s.skip ?? 0);
+			if (counted < 1) continue;
 			if (s.every !== undefined) {
-				if (a.seen % s.every === 0) return s;
+				if (counted % s.every === 0) return s;
 				continue;
 			}
 			if (a.remaining > 0) {
