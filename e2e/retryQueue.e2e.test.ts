@@ -146,18 +146,15 @@ describe("queue mode: n8n's Retry of a failed execution on the other worker", ()
 		// Nobody was dialled twice: five numbers, five calls.
 		expect(sim.callsPlaced().map((call) => call.phone)).toEqual(PHONES);
 
-		// Items 0–2 carry the calls placed by the first run; 3 and 4 the calls placed now.
+		// Items 0–2 carry the calls the first run placed (FormantAI's answer to a new call has a
+		// trace_id; its conversation_id comes later); 3 and 4 the calls placed now.
 		const output = nodeOutput(retried.data!, 'Call').map((item) => item.json);
+		printed['Call items of the Retry'] = output;
 		const placed = sim.callsPlaced();
-		expect(
-			output.map((json) => [json.customer_phone, json.conversation_id, json.trace_id]),
-		).toEqual(
-			PHONES.map((phone, index) => [
-				phone,
-				(index < 3 ? placedFirst : placed)[index].conversation_id,
-				(index < 3 ? placedFirst : placed)[index].trace_id,
-			]),
+		expect(output.map((json) => [json.customer_phone, json.trace_id])).toEqual(
+			placed.map((call) => [call.phone, call.trace_id]),
 		);
+		expect(placed.slice(0, 3)).toEqual(placedFirst);
 	});
 
 	it('Batch → Create: 2 campaigns, the answer to the 2nd upload lost; the Retry on the other worker uploads neither again and says how to check the 2nd', async () => {
