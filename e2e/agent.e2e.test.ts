@@ -36,8 +36,8 @@ import { startOpenAiStub, STUB_API_KEY, type OpenAiStub, type ScriptStep } from 
 const AGENT_NODE = 'AI Agent';
 const CALL_TOOL = 'Place a call';
 const LOOKUP_TOOL = 'Look up a call';
-/** Calling Safety → Max Calls per Execution on Place a call in scenario (e). */
-const MAX_CALLS = 3;
+/** Calling Safety → Max Calls per Execution on Place a call in scenario (e) (not the tool default, 3). */
+const MAX_CALLS = 4;
 const OPENAI_CREDENTIAL = { id: 'openAiExample001', name: 'OpenAI account', type: 'openAiApi' };
 
 const measurements: Record<string, string> = {};
@@ -389,7 +389,7 @@ describe('FormantAI as an AI Agent tool in real n8n (scripted chat model, simula
 
 	it("(e) a model that asks for 10 calls gets only Max Calls per Execution placed, and reads the refusal of the rest as the tool's answer", async () => {
 		const phones = Array.from({ length: 10 }, (_, index) => `+91987654330${index}`);
-		const result = await ask('(e) 10 calls asked, Max Calls 3', scenarios.looping, [
+		const result = await ask('(e) 10 calls asked, Max Calls 4', scenarios.looping, [
 			...phones.map(
 				(phone, index): ScriptStep => ({
 					toolCall: {

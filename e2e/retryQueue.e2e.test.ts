@@ -120,6 +120,17 @@ describe("queue mode: n8n's Retry of a failed execution on the other worker", ()
 		return await endedExecution(queue!, workflowId, retried[0].id);
 	};
 
+	/** The customer_phone of every POST /v1/call the simulator received, in order. */
+	const callRequests = () =>
+		sim.log
+			.filter((entry) => entry.method === 'POST' && entry.path === '/v1/call')
+			.map(
+				(entry) =>
+					((entry.body as IDataObject).parameters as Array<{ name: string; value: string }>).find(
+						(parameter) => parameter.name === 'customer_phone',
+					)?.value,
+			);
+
 	it('Call → Create: 5 calls, FormantAI refuses the 4th; the Retry on the other worker dials only the 4th and 5th, and items 0–2 come out as placed', async () => {
 		const firstId = await rest.run(CALLS_ID);
 		const first = await timed(
@@ -130,6 +141,7 @@ describe("queue mode: n8n's Retry of a failed execution on the other worker", ()
 		expect(first.data?.resultData.error?.message).toBe('agent not found');
 		expect(sim.callsPlaced().map((call) => call.phone)).toEqual(PHONES.slice(0, 3));
 		const placedFirst = sim.callsPlaced();
+		const requestsBefore = callRequests().length;
 
 		// FormantAI now knows the agent (the cause of the failure was fixed).
 		agents.push(UNKNOWN_AGENT);
@@ -143,8 +155,10 @@ describe("queue mode: n8n's Retry of a failed execution on the other worker", ()
 		printed.calls = { 'first run on': firstWorker, 'Retry on': where.startedBy[0] };
 		expect(retried).toMatchObject({ mode: 'retry', status: 'success' });
 
-		// Nobody was dialled twice: five numbers, five calls.
+		// Nobody was dialled twice: five numbers, five calls. The Retry asked FormantAI only for the
+		// 4th and 5th: the calls placed the first time are in the send record kept with the execution.
 		expect(sim.callsPlaced().map((call) => call.phone)).toEqual(PHONES);
+		expect(callRequests().slice(requestsBefore)).toEqual(PHONES.slice(3));
 
 		// Items 0–2 carry the calls the first run placed (FormantAI's answer to a new call has a
 		// trace_id; its conversation_id comes later); 3 and 4 the calls placed now.
