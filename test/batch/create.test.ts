@@ -328,7 +328,10 @@ describe("Batch → Create under n8n's Retry On Fail", () => {
 			retryOnFail: { maxTries: 3 },
 		});
 		expect(result.error?.message).toMatch(
-			/^This campaign was already uploaded by an earlier try of this node in this execution/,
+			/^The campaign "March Follow Ups" was sent by an earlier try of this execution and its answer was lost, so it is not uploaded again \[item 0\]$/,
+		);
+		expect(String((result.error as { description?: string }).description)).toMatch(
+			/look for a campaign named "March Follow Ups" with Batch → Get Many/,
 		);
 		expect(requests(sim())).toEqual(['POST /v1/batch-call']);
 		expect(sim().state.batches.size).toBe(1);
@@ -348,7 +351,7 @@ describe("Batch → Create under n8n's Retry On Fail", () => {
 		// The retry sends neither again: item 0 exists already, item 1 may exist (a 500 is no proof).
 		expect(requests(sim())).toEqual(['POST /v1/batch-call', 'POST /v1/batch-call']);
 		expect(sim().state.batches.size).toBe(1);
-		expect(result.error?.message).toMatch(/already uploaded by an earlier try/);
+		expect(result.error?.message).toMatch(/its answer was lost, so it is not uploaded again \[item 1\]$/);
 	});
 
 	it('sends again after FormantAI refused the upload (nothing was created)', async () => {

@@ -118,11 +118,18 @@ export const CONVERSATION_TERMINAL_STATUSES: readonly string[] = [
  * Assumption: FormantAI does not say when a just-placed call's conversation can be read, and an
  * immediate call's answer has `conversation_id: null`. The node finds it by the documented
  * `trace_id` (same in the call's answer and the conversation's detail): it lists the agent's
- * conversations (newest first, one page of this size), reads the detail of those with the
- * called number, and keeps the one whose `trace_id` matches. Until it appears (or while its ID
- * answers 404) the call counts as still `initiated`.
+ * conversations (newest first, pages of this size), reads the detail of those with the called
+ * number, and keeps the one whose `trace_id` matches. Until it appears (or while its ID answers
+ * 404) the call counts as still `initiated`.
  */
 export const OUTCOME_LOOKUP_PAGE_SIZE = 100;
+
+/**
+ * How many pages a poll reads at most while looking for the call: a campaign on the same agent
+ * can push it below the newest page, and a bound keeps one poll's cost known. A call with more
+ * than this many newer conversations of its agent is not found (the item ends `timed_out`).
+ */
+export const OUTCOME_LOOKUP_MAX_PAGES = 10;
 
 /** Defaults for waiting: the first poll after this interval, growing by the factor up to the cap. */
 export const OUTCOME_DEFAULT_POLL_SECONDS = 10;

@@ -2,54 +2,31 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CSV_MIME_TYPE } from '../../helpers/assumptions';
-import { executionIdentity, runIndexOf } from '../../helpers/idempotency';
+import { runIndexOf } from '../../helpers/idempotency';
 import { outcome } from '../../helpers/outcome';
+import {
+	forgetCampaign,
+	recordCampaignCreated,
+	recordCampaignSending,
+	sentCampaign,
+} from '../../helpers/sendRecord';
 import type { FilePart } from '../../transport';
 import { buildForm, formantAiRequest } from '../../transport';
 import type { Common } from './campaign';
 import { unwrapData } from './common';
 
-/** A bounded memory of keys: when full, the oldest key is forgotten first. */
-export class RecentKeys {
-	private readonly keys = new Set<string>();
-
-	constructor(private readonly capacity: number) {}
-
-	has(key: string): boolean {
-		return this.keys.has(key);
-	}
-
-	add(key: string): void {
-		// A Set iterates in insertion order: its first key is the oldest.
-		while (this.keys.size >= this.capacity) {
-			const oldest = this.keys.values().next().value as string;
-			this.keys.delete(oldest);
-		}
-		this.keys.add(key);
-	}
-
-	delete(key: string): void {
-		this.keys.delete(key);
-	}
-}
-
 /**
- * Uploads already sent by this n8n process, by execution (the same across n8n's Retry of a failed
- * execution), node, run and item. Without it, Retry On Fail or a Retry of the execution after a
- * lost answer (or after another item failed) would start a second campaign that calls everyone
- * again.
+ * Which upload of the execution this is: the node's run (loops run a node several times) and
+ * item. The send record it keys lives in the execution itself (see helpers/sendRecord), so n8n's
+ * Retry On Fail and a Retry of the failed execution, on any worker, find what the first try sent.
  */
-const sentUploads = new RecentKeys(10_000);
-
 function uploadKey(ctx: IExecuteFunctions, itemIndex: number): string {
-	return [executionIdentity(ctx), ctx.getNode().id, runIndexOf(ctx, itemIndex), itemIndex].join(
-		'\u0000',
-	);
+	return `${runIndexOf(ctx, itemIndex)}:${itemIndex}`;
 }
 
 /** What to do when a campaign may exist although its upload failed: check, never resend blindly. */
 function mayExist(name: string): string {
-	return `FormantAI may have created the campaign "${name}", and it calls every row: before running this node again, look for it with Batch → Get Many or in the FormantAI dashboard.`;
+	return `FormantAI may have created the campaign "${name}", and it calls every row: before running this node again, look for a campaign named "${name}" with Batch → Get Many or in the FormantAI dashboard.`;
 }
 
 /** Whether FormantAI answered and refused (4xx): then nothing was created and sending again is safe. */
@@ -59,7 +36,11 @@ function wasRefused(error: unknown): boolean {
 	return typeof status === 'number' && status >= 400 && status < 500;
 }
 
-/** Uploads the campaign (never retried: a second upload would call every row again). */
+/**
+ * Uploads the campaign, once per execution: the request is never retried (a second upload would
+ * call every row again), and a later try of the same execution outputs the campaign the first
+ * one created, or, when that answer was lost, says how to check instead of uploading again.
+ */
 export async function upload(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -68,17 +49,19 @@ export async function upload(
 	fileName: string,
 ): Promise<IDataObject> {
 	const key = uploadKey(ctx, itemIndex);
-	if (sentUploads.has(key)) {
+	const earlier = sentCampaign(ctx, key);
+	if (earlier?.state === 'created') return earlier.batch;
+	if (earlier) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`This campaign was already uploaded by an earlier try of this node in this execution, so it is not sent again [item ${itemIndex}]`,
+			`The campaign "${earlier.name}" was sent by an earlier try of this execution and its answer was lost, so it is not uploaded again [item ${itemIndex}]`,
 			{
 				itemIndex,
-				description: `n8n ran the node again for the same execution (Retry On Fail, or Retry of the failed execution). ${mayExist(common.name)} Turn Retry On Fail off for this node.`,
+				description: `${mayExist(earlier.name)} If it is not there, run the workflow again as a new execution to upload it.`,
 			},
 		);
 	}
-	sentUploads.add(key);
+	recordCampaignSending(ctx, key, common.name);
 	const form = buildForm(
 		{ agent_id: String(common.agentId), name: common.name },
 		{
@@ -99,7 +82,7 @@ export async function upload(
 	);
 	if (!sent.ok) {
 		if (wasRefused(sent.error)) {
-			sentUploads.delete(key);
+			forgetCampaign(ctx, key);
 		} else {
 			// No answer, or a 5xx: FormantAI may have created the campaign all the same.
 			const error = sent.error as {
@@ -114,5 +97,7 @@ export async function upload(
 		}
 		throw sent.error;
 	}
-	return unwrapData(sent.value);
+	const batch = unwrapData(sent.value);
+	recordCampaignCreated(ctx, key, batch);
+	return batch;
 }

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { placeCall } from './place';
-import type { PreparedCall } from './prepare';
+import type { Call } from './prepare';
 import { prepareCall } from './prepare';
 
 export { description } from './create.description';
 
 /** Checks one item and builds its call; nothing is sent. */
-export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedCall> {
+export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Call> {
 	return prepareCall(this, itemIndex);
 }
 
@@ -17,7 +17,6 @@ export async function execute(
 	itemIndex: number,
 	prepared?: unknown,
 ): Promise<INodeExecutionData[]> {
-	const call = (prepared as PreparedCall | undefined) ?? prepareCall(this, itemIndex);
-	if ('skipped' in call) return [{ json: call.skipped }];
+	const call = (prepared as Call | undefined) ?? prepareCall(this, itemIndex);
 	return await placeCall(this, itemIndex, call);
 }

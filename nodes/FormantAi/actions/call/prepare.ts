@@ -1,40 +1,50 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { buildCallParameters } from '../../helpers/callParameters';
+import { isInWindow, nextWindowOpening } from '../../helpers/callingWindow';
 import { conversationIdProblem } from '../../helpers/conversationId';
 import { allowedDestinations } from '../../helpers/destinations';
 import { automaticIdempotencyKey, executionIdentity, runIndexOf } from '../../helpers/idempotency';
 import { agentIdValue } from '../../helpers/locators';
 import { normalizePhone } from '../../helpers/phone';
-import { parseDateTime, scheduleProblem, toIsoUtc } from '../../helpers/schedule';
+import { parseDateTime, scheduleProblem } from '../../helpers/schedule';
 import { optionalText } from '../../helpers/text';
 import { isToolMode } from '../../helpers/toolMode';
 import { fieldError, jsonObject } from '../../helpers/validation';
 import { runtime } from '../../transport';
-import { applyWindow, callingWindow } from './safety';
+import { maxCallsValue, planCall } from './maxCalls';
+import type { Window } from './safety';
+import { callingWindow } from './safety';
 import { timeZoneValue } from './timeZone';
 import type { OutcomeWait } from './waitForOutcome';
 import { readOutcomeWait } from './waitForOutcome';
 
-/** A call checked and built, ready to send; or the reason it is skipped (Calling Window). */
-export type PreparedCall =
-	| { skipped: IDataObject }
-	| {
-			body: IDataObject;
-			e164: string;
-			agentId: number;
-			idempotencyKey?: string;
-			toolMode: boolean;
-			maxWaitMs: number;
-			/** Wait for Outcome's settings; undefined when off. */
-			outcome?: OutcomeWait;
-	  };
+/** A call checked and built, ready to send; when and whether it rings is decided at sending. */
+export interface Call {
+	/** The request body without `scheduled_for` (see decideAtSend). */
+	body: IDataObject;
+	e164: string;
+	agentId: number;
+	idempotencyKey?: string;
+	/** Where the send record keeps this call: its key, or its item's slot when it has none. */
+	recordKey: string;
+	toolMode: boolean;
+	maxWaitMs: number;
+	/** Scheduled For, as asked; undefined for Immediately. */
+	scheduledMs?: number;
+	/** Calling Safety → Calling Window, checked; undefined when none is set. */
+	window?: Window;
+	/** Calling Safety → Max Calls per Execution (always set as a tool). */
+	maxCalls?: number;
+	/** Wait for Outcome's settings; undefined when off. */
+	outcome?: OutcomeWait;
+}
 
 const PHONE_FIX =
 	'Write the number with its country code, e.g. +919876543210, or set Options → Default Country Code.';
 
 /** Checks every field of one item and builds its request. Sends nothing. */
-export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): PreparedCall {
+export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): Call {
 	const agentId = agentIdValue(
 		ctx,
 		itemIndex,
@@ -76,8 +86,10 @@ export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): Prepared
 	}
 
 	const now = runtime.now();
-	let scheduledMs = scheduledFor(ctx, itemIndex, now);
+	const scheduledMs = scheduledFor(ctx, itemIndex, now);
+	// Checked here; applied when the call is sent (decideAtSend), after any wait.
 	const window = callingWindow(ctx, itemIndex, safety);
+	const maxCalls = maxCallsValue(ctx, itemIndex, safety, toolMode);
 
 	let conversationId: string | undefined;
 	if (optionalText(options.conversationId) !== undefined) {
@@ -101,25 +113,12 @@ export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): Prepared
 
 	const idempotencyKey = idempotencyKeyFor(ctx, itemIndex, agentId, e164);
 
-	if (window) {
-		const applied = applyWindow(ctx, itemIndex, window, scheduledMs, now);
-		if ('skipped' in applied) {
-			return {
-				skipped: {
-					status: 'skipped',
-					skipped: true,
-					reason: applied.skipped.reason,
-					customer_phone: e164,
-					agent_id: agentId,
-					next_window_opens_at: applied.skipped.next_window_opens_at,
-				},
-			};
-		}
-		scheduledMs = applied.scheduledMs;
-	}
-
-	// After the Calling Window: a call it moves to the next opening is a scheduled call too.
-	const outcome = readOutcomeWait(ctx, itemIndex, scheduledMs);
+	// The window as it stands now, only to refuse Wait for Outcome early on a call it would move.
+	const moved =
+		window?.outside === 'schedule' && scheduledMs === undefined && !isInWindow(now, window)
+			? nextWindowOpening(now, window)
+			: undefined;
+	const outcome = readOutcomeWait(ctx, itemIndex, scheduledMs ?? moved);
 
 	const body: IDataObject = {
 		agent_id: agentId,
@@ -130,12 +129,27 @@ export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): Prepared
 	const metadata = optionalText(options.metadata);
 	if (metadata !== undefined) body.metadata = metadata;
 	if (Object.keys(retryContext).length > 0) body.retry_context = retryContext;
-	if (scheduledMs !== undefined) body.scheduled_for = toIsoUtc(scheduledMs);
 
 	const maxWaitMs = options.waitForFreeSlot
 		? Math.max(1, Math.min(3600, Number(options.maxWaitSeconds ?? 300) || 300)) * 1000
 		: 0;
-	return { body, e164, agentId, idempotencyKey, toolMode, maxWaitMs, outcome };
+	const recordKey =
+		idempotencyKey ?? `item:${runIndexOf(ctx, itemIndex)}:${itemIndex}:${agentId}:${e164}`;
+	const call: Call = {
+		body,
+		e164,
+		agentId,
+		idempotencyKey,
+		recordKey,
+		toolMode,
+		maxWaitMs,
+		scheduledMs,
+		window,
+		maxCalls,
+		outcome,
+	};
+	planCall(ctx, itemIndex, call);
+	return call;
 }
 
 /** Scheduled For in epoch ms (checked: future, within 30 days), or undefined for Immediately. */

@@ -11,9 +11,10 @@ import {
 import { allowedDestinationsOption, callingSafetyField, timeZoneField } from '../../helpers/fields';
 import { scheduleProblem, toIsoUtc } from '../../helpers/schedule';
 import { fieldError } from '../../helpers/validation';
+import { maxCallsOption } from './maxCalls';
 import { timeZoneValue } from './timeZone';
 
-/** Calling Safety: who may be called (Allowed Destinations) and when (Calling Window). */
+/** Calling Safety: who may be called (Allowed Destinations), when (Calling Window), how often. */
 export const safetyField: INodeProperties = callingSafetyField([
 	allowedDestinationsOption(
 		'Other numbers are refused before a call is placed. Required when an AI agent uses this node as a tool: without it the node refuses to dial',
@@ -60,7 +61,7 @@ export const safetyField: INodeProperties = callingSafetyField([
 						type: 'options',
 						default: 'fail',
 						description:
-							'What to do when the call would ring outside the window (checked against Scheduled For when scheduling)',
+							'What to do when the call would ring outside the window. Checked when each call is sent, after any wait (against Scheduled For when scheduling).',
 						options: [
 							{
 								name: 'Fail',
@@ -94,9 +95,10 @@ export const safetyField: INodeProperties = callingSafetyField([
 			},
 		],
 	},
+	maxCallsOption,
 ]);
 
-type Window = CallingWindow & { outside: string };
+export type Window = CallingWindow & { outside: string };
 
 /** The Calling Window rule of an item, checked; undefined when none is set. */
 export function callingWindow(

@@ -5,6 +5,7 @@ import {
 	CONVERSATION_TERMINAL_STATUSES,
 	OUTCOME_DEFAULT_MAX_WAIT_SECONDS,
 	OUTCOME_DEFAULT_POLL_SECONDS,
+	OUTCOME_LOOKUP_MAX_PAGES,
 	OUTCOME_LOOKUP_PAGE_SIZE,
 	OUTCOME_MAX_WAIT_LIMIT_SECONDS,
 	OUTCOME_POLL_BACKOFF,
@@ -27,7 +28,20 @@ interface Progress {
 	conversationId?: string;
 	record?: IDataObject;
 	checked: Set<string>;
+	/** Max Wait's end on the runtime clock: no request may run past it. */
+	deadline: number;
 }
+
+/** A request's limits for a poll: never past Max Wait (one attempt, one whole request). */
+function cut(progress: Progress): { timeoutMs: number; deadlineMs: number } {
+	const left = Math.max(1, progress.deadline - runtime.now());
+	return { timeoutMs: Math.min(runtime.requestTimeoutMs, left), deadlineMs: left };
+}
+
+/** A request that got no answer at all (the transport's `network_error`, timeouts included). */
+const unanswered = (error: unknown) =>
+	(error as { context?: { formantAi?: { type?: unknown } } })?.context?.formantAi?.type ===
+	'network_error';
 
 const digits = (phone: unknown): string => String(phone ?? '').replace(/\D/g, '');
 
@@ -45,12 +59,14 @@ async function readConversation(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	id: string,
+	progress: Progress,
 ): Promise<IDataObject | undefined> {
 	const read = await outcome(
 		formantAiRequest.call(ctx, {
 			method: 'GET',
 			path: `/v1/conversations/${encodeURIComponent(id)}`,
 			itemIndex,
+			...cut(progress),
 		}),
 	);
 	// Not readable yet (FormantAI does not say when it appears): still ringing, as far as we know.
@@ -59,31 +75,43 @@ async function readConversation(
 	return ((read.value as IDataObject)?.data ?? {}) as IDataObject;
 }
 
-/** Finds an immediate call's conversation by its trace_id (see OUTCOME_LOOKUP_PAGE_SIZE). */
+/**
+ * Finds an immediate call's conversation by its trace_id: the agent's conversations newest first,
+ * page after page (see OUTCOME_LOOKUP_PAGE_SIZE and OUTCOME_LOOKUP_MAX_PAGES), so the call is
+ * found while a campaign on the same agent adds hundreds of newer ones.
+ */
 async function findByTrace(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	call: IDataObject,
 	progress: Progress,
 ): Promise<IDataObject | undefined> {
-	const list = (await formantAiRequest.call(ctx, {
-		method: 'GET',
-		path: '/v1/conversations',
-		qs: { agent_id: call.agent_id as number, limit: OUTCOME_LOOKUP_PAGE_SIZE },
-		itemIndex,
-	})) as IDataObject;
-	const items = Array.isArray(list?.data) ? (list.data as IDataObject[]) : [];
-	for (const item of items) {
-		const id = item.conversation_id;
-		if (typeof id !== 'string' || progress.checked.has(id)) continue;
-		if (digits(item.contact_number) !== digits(call.customer_phone)) continue;
-		const record = await readConversation(ctx, itemIndex, id);
-		if (!record) continue;
-		progress.checked.add(id);
-		if (record.trace_id === call.trace_id) {
-			progress.conversationId = id;
-			return record;
+	for (let page = 0; page < OUTCOME_LOOKUP_MAX_PAGES; page++) {
+		const list = (await formantAiRequest.call(ctx, {
+			method: 'GET',
+			path: '/v1/conversations',
+			qs: {
+				agent_id: call.agent_id as number,
+				limit: OUTCOME_LOOKUP_PAGE_SIZE,
+				offset: page * OUTCOME_LOOKUP_PAGE_SIZE,
+			},
+			itemIndex,
+			...cut(progress),
+		})) as IDataObject;
+		const items = Array.isArray(list?.data) ? (list.data as IDataObject[]) : [];
+		for (const item of items) {
+			const id = item.conversation_id;
+			if (typeof id !== 'string' || progress.checked.has(id)) continue;
+			if (digits(item.contact_number) !== digits(call.customer_phone)) continue;
+			const record = await readConversation(ctx, itemIndex, id, progress);
+			if (!record) continue;
+			progress.checked.add(id);
+			if (record.trace_id === call.trace_id) {
+				progress.conversationId = id;
+				return record;
+			}
 		}
+		if (items.length < OUTCOME_LOOKUP_PAGE_SIZE || list?.has_more === false) return undefined;
 	}
 	return undefined;
 }
@@ -95,7 +123,7 @@ async function poll(
 	progress: Progress,
 ): Promise<void> {
 	const record = progress.conversationId
-		? await readConversation(ctx, itemIndex, progress.conversationId)
+		? await readConversation(ctx, itemIndex, progress.conversationId, progress)
 		: await findByTrace(ctx, itemIndex, call, progress);
 	if (record) progress.record = record;
 }
@@ -128,12 +156,12 @@ export async function waitForOutcome(
 					'The call was placed and goes on at FormantAI. Read its outcome with Conversation → Get or the FormantAI Trigger; do not run this item again (it would call again).',
 			},
 		);
-	const progress: Progress = { checked: new Set() };
+	const started = runtime.now();
+	const deadline = started + wait.maxWaitMs;
+	const progress: Progress = { checked: new Set(), deadline };
 	if (typeof call.conversation_id === 'string' && call.conversation_id !== '') {
 		progress.conversationId = call.conversation_id;
 	}
-	const started = runtime.now();
-	const deadline = started + wait.maxWaitMs;
 	const extra = {
 		customer_phone: call.customer_phone,
 		idempotency_key: call.idempotency_key,
@@ -151,16 +179,22 @@ export async function waitForOutcome(
 			waited_seconds: Math.round((runtime.now() - started) / 1000),
 			...more,
 		});
-		if (remaining <= 0) {
-			return asItStands({
+		const timedOut = () =>
+			asItStands({
 				timed_out: true,
 				message: `The call was placed but had not ended after Max Wait; status is the last one seen. Read the outcome later with Conversation → Get${progress.conversationId ? ` (${progress.conversationId})` : ''} or the FormantAI Trigger.`,
 			});
-		}
+		if (remaining <= 0) return timedOut();
 		await pause(ctx, Math.min(pollDelay(wait.pollMs, n), remaining), signal, cancelled);
 		const polled = await outcome(poll(ctx, itemIndex, call, progress));
 		if (!polled.ok) {
 			if (signal?.aborted) throw cancelled();
+			// A poll cut at Max Wait is the wait running out, not a failure to read (a timer may
+			// fire a little early or late, hence the second of slack for a request with no answer).
+			const left = deadline - runtime.now();
+			if (left <= 0 || (left < 1000 && unanswered(polled.error))) {
+				return timedOut();
+			}
 			const error = polled.error as NodeApiError;
 			return asItStands({
 				wait_error: error.message,
