@@ -1,10 +1,22 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { plainHttpProblem } from '../nodes/FormantAi/transport/baseUrl';
+
+/** Where a request would go, when its URL can be read. */
+function target(options: IHttpRequestOptions): URL | undefined {
+	try {
+		return new URL(options.url, options.baseURL);
+	} catch {
+		return undefined;
+	}
+}
 
 export class FormantAiApi implements ICredentialType {
 	name = 'formantAiApi';
@@ -57,19 +69,29 @@ export class FormantAiApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. https://formantai-proxy.example.com',
-			description: 'The http(s) address that the /v1 paths are appended to',
+			description:
+				'The https:// address that the /v1 paths are appended to. Plain http:// is refused except to this machine (localhost, 127.0.0.1, ::1), since the API key would cross the network unencrypted.',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * The Bearer header, on every request n8n sends with this credential (the nodes' and the
+	 * credential test's): refused when the request would go over plain http:// to another
+	 * machine, so the key is never sent there in clear text.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const url = target(requestOptions);
+		const problem = url ? plainHttpProblem(url) : undefined;
+		if (problem) throw new Error(problem);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey)}` },
+		};
+	}
 
 	// Mirrors resolveBaseUrl() in nodes/FormantAi/transport/baseUrl.ts; a credential test can only
 	// use an expression, so the region table is written out here too.

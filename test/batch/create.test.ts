@@ -351,7 +351,9 @@ describe("Batch → Create under n8n's Retry On Fail", () => {
 		// The retry sends neither again: item 0 exists already, item 1 may exist (a 500 is no proof).
 		expect(requests(sim())).toEqual(['POST /v1/batch-call', 'POST /v1/batch-call']);
 		expect(sim().state.batches.size).toBe(1);
-		expect(result.error?.message).toMatch(/its answer was lost, so it is not uploaded again \[item 1\]$/);
+		expect(result.error?.message).toMatch(
+			/its answer was lost, so it is not uploaded again \[item 1\]$/,
+		);
 	});
 
 	it('sends again after FormantAI refused the upload (nothing was created)', async () => {

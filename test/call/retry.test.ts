@@ -9,7 +9,13 @@ import { Execution } from '../helpers/execution';
  * as JSON, as another worker reads it from the database) is all the Retry has of the first try.
  */
 
-const PHONES = ['+919845030001', '+919845030002', '+919845030003', '+919845030004', '+919845030005'];
+const PHONES = [
+	'+919845030001',
+	'+919845030002',
+	'+919845030003',
+	'+919845030004',
+	'+919845030005',
+];
 const rows = PHONES.map((phone, index) => ({ phone, agent: index === 3 ? 999 : 123 }));
 
 const call = (extra: INodeParameters = {}): INodeParameters => ({

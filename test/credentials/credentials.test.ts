@@ -4,6 +4,7 @@ import { Workflow } from 'n8n-workflow';
 import { FormantAiApi } from '../../credentials/FormantAiApi.credentials';
 import { FormantAiWebhookApi } from '../../credentials/FormantAiWebhookApi.credentials';
 import { REGION_BASE_URLS, resolveBaseUrl } from '../../nodes/FormantAi/transport/baseUrl';
+import { apiCredential, runNode } from '../harness';
 import { TestCredentialsHelper } from '../harness/credentials';
 
 const credential = new FormantAiApi();
@@ -95,6 +96,69 @@ describe('FormantAI API credential', () => {
 			node,
 		);
 		expect(out.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer fa_key_123' });
+	});
+});
+
+describe('FormantAI API credential: no API key over plain http:// to another machine', () => {
+	const helper = new TestCredentialsHelper({});
+	const send = async (baseURL: string) =>
+		await helper.authenticate(
+			{ apiKey: 'fa_key_123', region: 'custom', baseUrl: baseURL },
+			'formantAiApi',
+			{ baseURL, url: '/v1/conversations' },
+			workflow,
+			node,
+		);
+
+	test.each([
+		'http://formantai-proxy.example.com',
+		'http://10.0.0.5:8080',
+		'http://192.168.1.20',
+		'HTTP://Proxy.Example.com:80/formant',
+		'http://127.example.com',
+		'http://[2001:db8::1]:8080',
+	])(
+		'refuses %s in the nodes and in every request n8n signs, the credential test included',
+		async (baseUrl) => {
+			const resolved = resolveBaseUrl({ apiKey: 'k', region: 'custom', baseUrl });
+			expect(resolved).toEqual({
+				error: expect.stringMatching(
+					/^The credential's Base URL ".*" is plain http:\/\/ to another machine, so the API key would cross the network unencrypted: use https:\/\/\./,
+				),
+			});
+			await expect(send(baseUrl)).rejects.toThrow(/plain http:\/\/ to another machine/);
+		},
+	);
+
+	test.each([
+		'http://127.0.0.1:4010',
+		'http://127.8.9.10',
+		'http://localhost:5678',
+		'http://api.localhost',
+		'http://[::1]:4010',
+		'https://proxy.example.com',
+	])('allows %s (https, or http to this machine)', async (baseUrl) => {
+		expect(resolveBaseUrl({ apiKey: 'k', region: 'custom', baseUrl })).toEqual({
+			baseUrl: baseUrl.replace(/\/+$/, ''),
+		});
+		const out = await send(baseUrl);
+		expect(out.headers).toEqual({ Authorization: 'Bearer fa_key_123' });
+	});
+
+	test('the action node refuses before sending anything, naming the fix', async () => {
+		const result = await runNode({
+			parameters: { resource: 'conversation', operation: 'getMany', limit: 1 },
+			credentials: { formantAiApi: apiCredential('http://formantai.example.com', 'fa_key_123') },
+		});
+		expect(result.error?.message).toMatch(
+			/^The credential's Base URL "http:\/\/formantai\.example\.com" is plain http:\/\//,
+		);
+		expect(JSON.stringify(result.error)).not.toContain('fa_key_123');
+	});
+
+	test('the Base URL field says so', () => {
+		const baseUrl = credential.properties.find((p) => p.name === 'baseUrl');
+		expect(baseUrl?.description).toMatch(/Plain http:\/\/ is refused except to this machine/);
 	});
 });
 

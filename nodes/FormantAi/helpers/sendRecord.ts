@@ -18,7 +18,9 @@ export interface SentCall {
 }
 
 /** A campaign upload: `sending` until FormantAI's answer arrives, then the campaign it created. */
-export type SentCampaign = { state: 'sending'; name: string } | { state: 'created'; batch: IDataObject };
+export type SentCampaign =
+	| { state: 'sending'; name: string }
+	| { state: 'created'; batch: IDataObject };
 
 const CALLS = 'formantAiCalls';
 const CAMPAIGNS = 'formantAiCampaigns';
@@ -74,7 +76,11 @@ export function recordCampaignSending(ctx: IExecuteFunctions, key: string, name:
 	table<SentCampaign>(ctx, CAMPAIGNS)[key] = { state: 'sending', name };
 }
 
-export function recordCampaignCreated(ctx: IExecuteFunctions, key: string, batch: IDataObject): void {
+export function recordCampaignCreated(
+	ctx: IExecuteFunctions,
+	key: string,
+	batch: IDataObject,
+): void {
 	table<SentCampaign>(ctx, CAMPAIGNS)[key] = { state: 'created', batch };
 }
 

@@ -63,7 +63,13 @@ export function planCall(ctx: IExecuteFunctions, itemIndex: number, call: Limite
 	if (call.maxCalls === undefined || call.toolMode || sentCall(ctx, call.recordKey)) return;
 	const before = callsSent(ctx) + (planned.get(ctx) ?? 0);
 	if (before >= call.maxCalls) {
-		throw fieldError(ctx, itemIndex, 'Max Calls per Execution', refusal(before, call.maxCalls), FIX);
+		throw fieldError(
+			ctx,
+			itemIndex,
+			'Max Calls per Execution',
+			refusal(before, call.maxCalls),
+			FIX,
+		);
 	}
 	planned.set(ctx, (planned.get(ctx) ?? 0) + 1);
 }

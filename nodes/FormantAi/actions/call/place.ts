@@ -144,7 +144,10 @@ export async function placeCall(
 				const ended = await waitForOutcome(ctx, itemIndex, json, call.outcome, call.toolMode);
 				// The conversation found by the wait: a Retry's duplicate can name it too.
 				if (typeof ended.conversation_id === 'string') {
-					recordCallPlaced(ctx, call.recordKey, { ...data, conversation_id: ended.conversation_id });
+					recordCallPlaced(ctx, call.recordKey, {
+						...data,
+						conversation_id: ended.conversation_id,
+					});
 				}
 				return [{ json: ended }];
 			}
