@@ -141,6 +141,28 @@ describe('Calling Window: decided when each call is sent', () => {
 		expect(callRequests(engine.sim)).toHaveLength(1);
 	});
 
+	it('an item already outside its window (fail) still fails the run before the first call', async () => {
+		await boot();
+		const result = await engine.run(
+			call({
+				safety: {
+					callingWindow: {
+						window: {
+							days: [],
+							start: '={{ $itemIndex === 2 ? "11:00" : "09:00" }}',
+							end: '12:00',
+							timeZone: 'UTC',
+							outside: 'fail',
+						},
+					},
+				},
+			}),
+			{ input: phones('+919876543210', '+919876543211', '+919876543212') },
+		);
+		expect(result.error?.message).toMatch(/^Calling Window: Now .*\[item 2\]$/);
+		expect(engine.sim.log).toHaveLength(0);
+	});
+
 	it('with a window, a lost answer is still sent again with the same key (one call)', async () => {
 		await boot();
 		engine.sim.faults.add({ path: '/v1/call', kind: 'error500', after: true });

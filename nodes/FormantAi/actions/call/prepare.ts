@@ -14,7 +14,7 @@ import { fieldError, jsonObject } from '../../helpers/validation';
 import { runtime } from '../../transport';
 import { maxCallsValue, planCall } from './maxCalls';
 import type { Window } from './safety';
-import { callingWindow } from './safety';
+import { applyWindow, callingWindow } from './safety';
 import { timeZoneValue } from './timeZone';
 import type { OutcomeWait } from './waitForOutcome';
 import { readOutcomeWait } from './waitForOutcome';
@@ -113,7 +113,9 @@ export function prepareCall(ctx: IExecuteFunctions, itemIndex: number): Call {
 
 	const idempotencyKey = idempotencyKeyFor(ctx, itemIndex, agentId, e164);
 
-	// The window as it stands now, only to refuse Wait for Outcome early on a call it would move.
+	// The window as it stands now, to fail early (before the first call of the run) an item it
+	// refuses already, and to refuse Wait for Outcome on a call it would move. Decided at sending.
+	if (window?.outside === 'fail') applyWindow(ctx, itemIndex, window, scheduledMs, now);
 	const moved =
 		window?.outside === 'schedule' && scheduledMs === undefined && !isInWindow(now, window)
 			? nextWindowOpening(now, window)
