@@ -75,9 +75,15 @@ export function rowsFromResults(
 
 /**
  * The file with one group's rows replaced by a new run's (in place of the old ones, so the table
- * keeps its order). A row that still misses keeps the cause written for it.
+ * keeps its order). A row that still misses keeps the cause written for it. A partial run (one
+ * that measured only some of the benchmark's figures) replaces only the rows it measured.
  */
-export function mergeRows(file: ResultsFile, group: string, fresh: ResultRow[]): ResultsFile {
+export function mergeRows(
+	file: ResultsFile,
+	group: string,
+	fresh: ResultRow[],
+	partial = false,
+): ResultsFile {
 	const causes = new Map(
 		file.rows.filter((r) => r.group === group && r.cause).map((r) => [rowKey(r), r.cause]),
 	);
@@ -85,6 +91,15 @@ export function mergeRows(file: ResultsFile, group: string, fresh: ResultRow[]):
 		const cause = causes.get(rowKey(row));
 		return row.verdict === 'MISS' && cause ? { ...row, cause } : row;
 	});
+	if (partial) {
+		const byKey = new Map(updated.map((r) => [rowKey(r), r]));
+		const rows = file.rows.map((r) => (r.group === group ? (byKey.get(rowKey(r)) ?? r) : r));
+		const known = new Set(rows.map(rowKey));
+		const added = updated.filter((r) => !known.has(rowKey(r)));
+		const last = rows.map((r) => r.group).lastIndexOf(group);
+		const at = last === -1 ? rows.length : last + 1;
+		return { ...file, rows: [...rows.slice(0, at), ...added, ...rows.slice(at)] };
+	}
 	const first = file.rows.findIndex((r) => r.group === group);
 	const others = file.rows.filter((r) => r.group !== group);
 	const at =

@@ -79,6 +79,18 @@ describe('bench results file', () => {
 		]);
 	});
 
+	it('a partial run replaces only the rows it measured and adds new ones after its group', () => {
+		const before = file([row('a', 'one'), row('b', 'x'), row('b', 'y'), row('c', 'three')]);
+		const after = mergeRows(before, 'b', [row('b', 'y', { figure: '9 ms' }), row('b', 'z')], true);
+		expect(after.rows.map((r) => `${r.group}:${r.metric}:${r.figure}`)).toEqual([
+			'a:one:1 ms',
+			'b:x:1 ms',
+			'b:y:9 ms',
+			'b:z:1 ms',
+			'c:three:1 ms',
+		]);
+	});
+
 	it('keeps the cause of a row that still misses, and drops it once the row passes', () => {
 		const cause = 'n8n itself costs 0.5 ms per request';
 		const before = file([row('b', 'm', { verdict: 'MISS', cause })]);
