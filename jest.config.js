@@ -6,6 +6,8 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
+	// dist/package.json (a build output) would otherwise collide with the root package.json.
+	modulePathIgnorePatterns: ['<rootDir>/dist/'],
 	setupFiles: ['<rootDir>/test/jest.setup.js'],
 	testTimeout: 30_000,
 };

@@ -82,7 +82,7 @@ export async function campaign(repeat: number): Promise<Result[]> {
 		writeFileSync(files.big, campaignCsv(ROWS));
 		writeFileSync(files.small, campaignCsv(1_000));
 		const fileMb = statSync(files.big).size / MB;
-		const label = `campaign (${ROWS.toLocaleString('en')} rows, simulator child process, each run in a fresh process)`;
+		const label = `Batch → Create, ${ROWS.toLocaleString('en')} rows (each run in a fresh process)`;
 		const results: Result[] = [];
 		if (ONLY !== 'items') {
 			const file = await measure(['file-node', 'file-baseline'], ROWS);

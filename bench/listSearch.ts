@@ -20,7 +20,7 @@ export async function listSearchBench(
 	warmup: number,
 ): Promise<Result[]> {
 	const sim = await startSim(where);
-	const label = `listSearch (simulator ${sim.where}, ${CONVERSATIONS.toLocaleString('en')} conversations)`;
+	const label = `List search, ${CONVERSATIONS.toLocaleString('en')} conversations (simulator ${sim.where})`;
 	try {
 		const ids = await sim.seedConversations(CONVERSATIONS);
 		const credential = apiCredential(sim.url, sim.apiKey);

@@ -97,7 +97,7 @@ export async function packageBench(repeat: number): Promise<Result[]> {
 	const coldLoad = median(cold);
 	const wall = median(walls);
 	const emptyWall = median(emptyWalls);
-	const label = 'package';
+	const label = 'Package';
 	return [
 		{
 			bench: label,

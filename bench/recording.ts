@@ -108,8 +108,8 @@ export async function recording(repeat: number): Promise<Result[]> {
 		const sizeOk = reports['node-filesystem'].every((r) => r.bytes >= BIG - 64);
 		return [
 			{
-				bench: 'recording (simulator child process, each download in a fresh process)',
-				metric: `peak RSS growth, ${round(BIG / MB, 0)} MB recording, filesystem mode`,
+				bench: `Download Recording, ${round(BIG / MB, 0)} MB (filesystem binary mode, each download in a fresh process)`,
+				metric: 'peak RSS growth',
 				measured: round(fs, 1),
 				unit: 'MB',
 				baseline: round(med('plain-buffer'), 1),

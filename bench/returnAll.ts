@@ -23,7 +23,7 @@ export async function returnAll(
 	const proxy = latencyMs > 0 ? await latencyProxy(sim.url, latencyMs, spreadMs) : undefined;
 	const url = proxy?.url ?? sim.url;
 	const delay = spreadMs ? `${latencyMs}–${latencyMs + spreadMs}` : `${latencyMs}`;
-	const label = `returnAll (simulator ${sim.where}${latencyMs ? `, +${delay} ms per request` : ''})`;
+	const label = `Return All, 10,000 conversations (simulator ${sim.where}${latencyMs ? `, +${delay} ms per request` : ''})`;
 	try {
 		await sim.seedConversations(CONVERSATIONS);
 		const credentials = { formantAiApi: apiCredential(url, sim.apiKey) };
@@ -106,7 +106,7 @@ export async function returnAll(
 		return [
 			{
 				bench: label,
-				metric: 'wall time, 10,000 conversations',
+				metric: 'wall time vs. a plain sequential http loop',
 				measured: round(m, 1),
 				unit: 'ms',
 				baseline: round(b, 1),

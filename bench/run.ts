@@ -1,11 +1,11 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmarks drive a local server, measure the process and print, never shipped */
 import './env';
 
-import { writeFileSync } from 'fs';
 import { cpus, loadavg, totalmem } from 'os';
-import { join } from 'path';
 
+import { readResults, RESULTS_PATH, updateDoc, writeResults } from './doc';
 import { MB, round, type Result } from './lib';
+import { mergeRows, rowsFromResults } from './results';
 
 interface Bench {
 	name: string;
@@ -127,8 +127,25 @@ async function main(): Promise<void> {
 			.join(' ')}; median of ${REPEAT} runs after ${WARMUP} warm-up`,
 	);
 	const all: Result[] = [];
+	let file = readResults();
+	// The settings that change the figures go into the command written next to them.
+	const settings = [
+		'BENCH_REPEAT',
+		'BENCH_WARMUP',
+		'BENCH_CAMPAIGN_ONLY',
+		'BENCH_CAMPAIGN_RUNS',
+		'BENCH_RECORDING_MB',
+	]
+		.filter((name) => process.env[name] !== undefined)
+		.map((name) => `${name}=${process.env[name]} `)
+		.join('');
 	for (const bench of selected) {
 		console.log(`\n## ${bench.name}: ${bench.describe}`);
+		const run = {
+			date: new Date().toISOString().slice(0, 10),
+			load: String(round(loadavg()[0], 1)),
+			command: `${settings}npm run bench -- ${bench.name}`,
+		};
 		try {
 			const results = await bench.run();
 			for (const r of results) {
@@ -140,7 +157,11 @@ async function main(): Promise<void> {
 				if (r.note) console.log(`        ${r.note}`);
 			}
 			all.push(...results);
+			// BENCH_CAMPAIGN_ONLY measures half of the campaign's rows; the other half stays.
+			const partial = bench.name === 'campaign' && process.env.BENCH_CAMPAIGN_ONLY !== undefined;
+			file = mergeRows(file, bench.name, rowsFromResults(bench.name, results, run), partial);
 		} catch (error) {
+			// A failed run keeps the benchmark's last figures in the results file.
 			console.log(`  ERROR ${bench.name}: ${(error as Error).stack ?? String(error)}`);
 			all.push({
 				bench: bench.name,
@@ -154,9 +175,10 @@ async function main(): Promise<void> {
 		}
 	}
 	console.log(`\n${formatTable(all)}`);
-	const file = join(process.cwd(), '.tools', 'bench-results.json');
-	writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), results: all }, null, 2));
-	console.log(`\nResults written to ${file}`);
+	writeResults(file);
+	const problems = updateDoc(file);
+	console.log(`\nResults written to ${RESULTS_PATH}; BENCHMARKS.md rewritten from them.`);
+	for (const problem of problems) console.log(`  check: ${problem}`);
 	const missed = all.filter((r) => !r.pass).length;
 	console.log(missed ? `${missed} target(s) missed.` : 'Every target met.');
 	// Benchmarks report misses; they do not fail the command (they are not tests).

@@ -245,7 +245,7 @@ export async function triggerThroughput(repeat: number, warmup: number): Promise
 	const baseRate = (EVENTS / b) * 1000;
 	return [
 		{
-			bench: 'trigger (in-process, real WebhookContext)',
+			bench: 'FormantAI Trigger webhook(), in-process (real WebhookContext)',
 			metric: 'events/s, 10,000 distinct signed events',
 			measured: round(rate, 0),
 			unit: 'events/s',
@@ -256,7 +256,7 @@ export async function triggerThroughput(repeat: number, warmup: number): Promise
 			note: `webhook() ${list(node)} ms per 10,000 (${round((m / EVENTS) * 1000, 1)} µs/event); bare HMAC verify + JSON.parse ${list(base, 1)} ms; ${after10k.started} started, ${after10k.refused} refused; a forged body is ${forgedRefused ? 'refused (401)' : 'NOT refused'}`,
 		},
 		{
-			bench: 'trigger (in-process, real WebhookContext)',
+			bench: 'FormantAI Trigger webhook(), in-process (real WebhookContext)',
 			metric: 'static data written by webhook() after 20,000 events',
 			measured: staticBytes,
 			unit: 'bytes',

@@ -84,7 +84,7 @@ export async function upload(repeat: number): Promise<Result[]> {
 		const floor = med('plain-stream');
 		const buffered = med('plain-buffer');
 		const complete = Object.values(reports).every((r) => r.every((x) => x.received === BIG));
-		const label = `upload (${round(BIG / MB, 0)} MB, simulator child process, each upload in a fresh process)`;
+		const label = `Transcription → Create, ${round(BIG / MB, 0)} MB recording (filesystem binary mode, each upload in a fresh process)`;
 		return [
 			{
 				bench: label,

@@ -34,6 +34,7 @@ import {
 	locatorModes,
 	newWorkflow,
 	nodeCreatorEntry,
+	openLocatorList,
 	PAGE_LOAD_TIMEOUT_MS,
 	panelSnapshot,
 	parameterValue,
@@ -363,7 +364,19 @@ describe('n8n 2.41.1 editor in headless Chromium', () => {
 		expect(placed).toHaveLength(1);
 		expect(placed[0]).toMatchObject({ agent_id: 123, phone, source: 'immediate' });
 		expect(await output().innerText()).toContain(phone);
+		// The README's picture: the call in the output, and the Agent list open as a user picks from it.
+		await step('Make a call: Agent list open for the screenshot', async () => {
+			const entries = await openLocatorList(page(), 'agentId');
+			await entries
+				.filter({ hasText: /Agent 123/ })
+				.first()
+				.waitFor();
+			// The list asks for its next page as it opens; the picture waits for the loading rows
+			// (2.41.1's CSS-module class, no test id) to go.
+			await page().locator('[class*="_loadingItem_"]').first().waitFor({ state: 'hidden' });
+		});
 		await page().screenshot({ path: join(shots, 'make-a-call.png') });
+		await page().keyboard.press('Escape');
 		await closeNdv(page());
 	});
 

@@ -221,6 +221,14 @@ export async function setLocatorById(page: Page, parameter: string, value: strin
 	await field.blur();
 }
 
+/** Opens a resource locator's list (its list mode) and waits for its first entry. */
+export async function openLocatorList(page: Page, parameter: string): Promise<Locator> {
+	await locator(page, parameter).getByTestId('rlc-input').click();
+	const items = page.getByTestId('rlc-item').filter({ visible: true });
+	await items.first().waitFor();
+	return items;
+}
+
 /**
  * Opens a resource locator's list (its first mode), optionally types a search into it, waits
  * until every entry shown matches `entry`, picks the first and returns every entry's text.
@@ -231,9 +239,7 @@ export async function pickFromLocatorList(
 	entry: RegExp,
 	search?: string,
 ): Promise<string[]> {
-	await locator(page, parameter).getByTestId('rlc-input').click();
-	const items = page.getByTestId('rlc-item').filter({ visible: true });
-	await items.first().waitFor();
+	const items = await openLocatorList(page, parameter);
 	// The search box has the focus once the list is open.
 	if (search !== undefined) await page.keyboard.type(search);
 	const texts = async () =>

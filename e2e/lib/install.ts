@@ -44,11 +44,26 @@ export interface EnsureN8nOptions {
 	cacheRoot?: string;
 	/** Progress lines (install steps and timings); default: silent. */
 	log?: (line: string) => void;
+	/**
+	 * Another n8n than the harness pins (default `$FORMANTAI_E2E_N8N_VERSION`, else the harness's
+	 * 2.41.1): installed from npm without the lockfile, into its own cache folder.
+	 */
+	n8nVersion?: string;
 }
 
-export function harnessHash(): string {
+/** The harness's package.json with `n8n` set to `version`. */
+function harnessFor(version: string): string {
+	const manifest = JSON.parse(readFileSync(join(HARNESS_DIR, 'package.json'), 'utf8')) as {
+		dependencies: Record<string, string>;
+	};
+	manifest.dependencies.n8n = version;
+	return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+export function harnessHash(n8nVersion?: string): string {
 	const hash = createHash('sha256');
 	hash.update(`recipe ${RECIPE_VERSION}\n`);
+	if (n8nVersion) hash.update(`n8n ${n8nVersion}\n`);
 	for (const file of ['package.json', 'package-lock.json']) {
 		const path = join(HARNESS_DIR, file);
 		hash.update(`${file}\n`);
@@ -94,7 +109,8 @@ export async function ensureN8n(options: EnsureN8nOptions = {}): Promise<N8nInst
 	const started = Date.now();
 	const log = options.log ?? (() => undefined);
 	const root = options.cacheRoot ?? defaultCacheRoot();
-	const dir = join(root, `e2e-${harnessHash()}`);
+	const version = options.n8nVersion ?? process.env.FORMANTAI_E2E_N8N_VERSION;
+	const dir = join(root, `e2e-${harnessHash(version)}${version ? `-n8n-${version}` : ''}`);
 	const done = (installed: boolean): N8nInstall => {
 		const marker = readMarker(dir);
 		if (!marker) throw new Error(`n8n install in ${dir} is incomplete`);
@@ -119,7 +135,7 @@ export async function ensureN8n(options: EnsureN8nOptions = {}): Promise<N8nInst
 				rmSync(join(root, entry), { recursive: true, force: true });
 			}
 		}
-		await install(dir, log);
+		await install(dir, log, version);
 		return done(true);
 	} finally {
 		rmSync(lock, { recursive: true, force: true });
@@ -156,7 +172,11 @@ async function acquireLock(lock: string, log: (line: string) => void): Promise<v
 	}
 }
 
-async function install(dir: string, log: (line: string) => void): Promise<void> {
+async function install(
+	dir: string,
+	log: (line: string) => void,
+	wantedVersion?: string,
+): Promise<void> {
 	const staging = `${dir}.staging-${process.pid}`;
 	const logFile = `${dir}.install.log`;
 	rmSync(staging, { recursive: true, force: true });
@@ -185,9 +205,14 @@ async function install(dir: string, log: (line: string) => void): Promise<void> 
 
 	let complete = false;
 	try {
-		copyFileSync(join(HARNESS_DIR, 'package.json'), join(staging, 'package.json'));
 		const lockfile = join(HARNESS_DIR, 'package-lock.json');
-		if (existsSync(lockfile)) copyFileSync(lockfile, join(staging, 'package-lock.json'));
+		if (wantedVersion) {
+			// The lockfile pins 2.41.1's tree; another version resolves its own.
+			writeFileSync(join(staging, 'package.json'), harnessFor(wantedVersion));
+		} else {
+			copyFileSync(join(HARNESS_DIR, 'package.json'), join(staging, 'package.json'));
+			if (existsSync(lockfile)) copyFileSync(lockfile, join(staging, 'package-lock.json'));
+		}
 
 		// --ignore-scripts: install scripts (isolated-vm etc.) would compile against Node 20 or reach
 		// the internet. --omit=optional: many optional native prebuilds are not in the registry
