@@ -228,8 +228,25 @@ describe('Conversation', () => {
 			);
 			// The 10 wanted and the 6 hours (360 calls) of the list's slack fit in 4 pages of 100,
 			// where reading to the end takes 10.
-			const pages = engine.sim.log.filter((e) => e.path === '/v1/conversations');
-			expect(pages.map((p) => p.query.offset)).toEqual(['0', '100', '200', '300']);
+			const pages = () => engine.sim.log.filter((e) => e.path === '/v1/conversations');
+			expect(pages().map((p) => p.query.offset)).toEqual(['0', '100', '200', '300']);
+
+			// Started After stops the same way; without a lower bound every page is read.
+			engine.sim.clearLog();
+			const started = await engine.run(
+				getMany({
+					returnAll: true,
+					filters: { startedAfter: new Date(seeded[990].start_timestamp!).toISOString() },
+				}),
+			);
+			expect(started.items).toHaveLength(10);
+			expect(pages()).toHaveLength(4);
+			engine.sim.clearLog();
+			const before = await engine.run(
+				getMany({ returnAll: true, filters: { endedBefore: new Date(from).toISOString() } }),
+			);
+			expect(before.items).toHaveLength(990);
+			expect(pages()).toHaveLength(10);
 		});
 
 		it('fans out per input item, each result linked to its item', async () => {
