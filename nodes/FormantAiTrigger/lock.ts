@@ -51,7 +51,7 @@ type Ctx = IExecuteFunctions;
 
 const FOREIGN = 'Another node uses this workflow’s dedupe slot';
 const FOREIGN_HINT =
-	'FormantAI Trigger keeps a short lock in the workflow-scope slot of n8n’s dedupe store so that two workers never run the same event. A Remove Duplicates node with Context (Scope) “Workflow” in this workflow keeps its history in the same slot: set that node’s Context to “Node”. Its stored history was left as it is.';
+	'FormantAI Trigger keeps a short lock in the workflow-scope slot of n8n’s dedupe store so that two workers never run the same event. A Remove Duplicates node with Scope “Workflow” in this workflow keeps its history in the same slot: set that node’s Scope to “Node”. Its stored history was left as it is.';
 
 export function foreignSlotError(ctx: Ctx, nodeName?: string): NodeOperationError {
 	const who = nodeName ? `The node “${nodeName}” uses this workflow’s dedupe slot` : FOREIGN;
@@ -72,7 +72,7 @@ export function slotUserAfter(ctx: Ctx): string | undefined {
 		if (node.type !== REMOVE_DUPLICATES || node.disabled) continue;
 		const operation = node.parameters?.operation;
 		const options = (node.parameters?.options ?? {}) as IDataObject;
-		if (HISTORY_OPERATIONS.includes(String(operation)) && options.context === 'workflow') {
+		if (HISTORY_OPERATIONS.includes(String(operation)) && options.scope === 'workflow') {
 			return node.name;
 		}
 	}

@@ -1,5 +1,5 @@
 import { mock } from 'jest-mock-extended';
-import type { IExecuteFunctions, NodeTypeAndVersion } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeTypeAndVersion } from 'n8n-workflow';
 
 import { claimEvent, type Claims, LOCK_STALE_MS } from '../../nodes/FormantAiTrigger/dedupe';
 import { dedupeHelpers, nodeWithDefaults } from './context';
@@ -338,5 +338,96 @@ describe('the lock under stalls (a holder judged dead only by its own silence)',
 			description: expect.stringContaining('connect ECONNREFUSED 127.0.0.1:5432'),
 		});
 		expect(time.now).toBeLessThan(1_000);
+	});
+});
+
+/** A Remove Duplicates node after the trigger, as n8n's getChildNodes reports it. */
+function removeDuplicates(parameters: IDataObject, name = 'Remove Duplicates'): NodeTypeAndVersion {
+	return {
+		name,
+		type: 'n8n-nodes-base.removeDuplicates',
+		typeVersion: 2,
+		disabled: false,
+		parameters: parameters as NodeTypeAndVersion['parameters'],
+	};
+}
+
+describe("another node using the workflow's dedupe slot (Remove Duplicates, Scope “Workflow”)", () => {
+	const stored = {
+		'Value Is New': { mode: 'entries', data: ['crm-17', 'crm-18'] },
+		'Value Is Higher': { mode: 'latestIncrementalKey', data: 1742292000 },
+		'Date Is Later': { mode: 'latestDate', data: '2026-03-18T10:00:00.000Z' },
+	} as const;
+
+	it.each(Object.entries(stored))(
+		'its “%s” history, found in the store: refused by name, never deleted or changed',
+		async (_logic, row) => {
+			const seen = new MemoryDedupe();
+			const theirs = JSON.parse(JSON.stringify(row)) as { mode: string; data: string[] | number };
+			seen.rows.set('w/', theirs);
+			const failure = time.run(claim(seen, 'evt_y', worker()));
+			await expect(failure).rejects.toThrow('Another node uses this workflow’s dedupe slot');
+			await expect(failure).rejects.toMatchObject({
+				description: expect.stringContaining('set that node’s Scope to “Node”'),
+			});
+			expect(seen.rows.get('w/')).toEqual(row);
+			// Nothing recorded for the trigger either: the event is not silently marked.
+			expect(seen.list(contextData)).toHaveLength(0);
+		},
+	);
+
+	it('a history in the workflow slot other than a list is refused at once (no wait)', async () => {
+		const seen = new MemoryDedupe();
+		seen.rows.set('w/', { mode: 'latestIncrementalKey', data: 1742292000 });
+		await expect(time.run(claim(seen, 'evt_y', worker()))).rejects.toThrow(
+			'Another node uses this workflow’s dedupe slot',
+		);
+		expect(time.now).toBeLessThan(1_000);
+	});
+
+	const operations: Array<[string, IDataObject]> = [
+		['Value Is New', { operation: 'removeItemsSeenInPreviousExecutions' }],
+		[
+			'Value Is Higher',
+			{
+				operation: 'removeItemsSeenInPreviousExecutions',
+				logic: 'removeItemsUpToStoredIncrementalKey',
+			},
+		],
+		[
+			'Date Is Later',
+			{ operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsUpToStoredDate' },
+		],
+		['Clear Deduplication History', { operation: 'clearDeduplicationHistory' }],
+	];
+
+	it.each(operations)(
+		'one after the trigger (%s) is named before the store is touched',
+		async (_what, parameters) => {
+			const seen = new MemoryDedupe();
+			const children = [
+				removeDuplicates({ ...parameters, options: { scope: 'workflow' } }, 'Skip Known Leads'),
+			];
+			const failure = time.run(claim(seen, 'evt_y', worker(), { children }));
+			await expect(failure).rejects.toThrow(
+				'The node “Skip Known Leads” uses this workflow’s dedupe slot',
+			);
+			expect(seen.rows.size).toBe(0);
+		},
+	);
+
+	it('one with Scope “Node” (the default), or disabled, is no conflict', async () => {
+		const seen = new MemoryDedupe();
+		const children = [
+			removeDuplicates({ operation: 'removeItemsSeenInPreviousExecutions', options: {} }),
+			{
+				...removeDuplicates(
+					{ operation: 'clearDeduplicationHistory', options: { scope: 'workflow' } },
+					'Old Cleanup',
+				),
+				disabled: true,
+			},
+		];
+		expect(await time.run(claim(seen, 'evt_y', worker(), { children }))).toBe(true);
 	});
 });
