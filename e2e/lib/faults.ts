@@ -23,7 +23,7 @@ export const FAULT_LOAD = {
 	inFlight: 20,
 	timeoutMs: 10_000,
 	retryDelaysMs: [3_000, 30_000],
-	/** The fault strikes when this share of the run's deliveries has been answered 2xx. */
+	/** The fault strikes once answers (any status) reach this share of two per event. */
 	strikeAt: 0.3,
 } as const;
 
@@ -205,8 +205,8 @@ export interface FaultRunResult {
 }
 
 /**
- * Sends every event to both workflows (`inFlight` each, same bytes), strikes the fault at
- * `strikeAt`, and resolves when every delivery, copy and re-send is done and the fault is over.
+ * Sends every event to both workflows (`inFlight` each, same bytes, in step), strikes the fault
+ * at `strikeAt`, and resolves when every delivery, copy and re-send is done and the fault is over.
  */
 export async function driveFaultRun(options: FaultRunOptions): Promise<FaultRunResult> {
 	const conversationOf = new Map<string, string>();
@@ -227,13 +227,25 @@ export async function driveFaultRun(options: FaultRunOptions): Promise<FaultRunR
 		}
 		return body;
 	};
+	// Each event goes to both workflows at the same moment, so a fault meets both alike; each
+	// side's retries and copies then follow its own answers.
+	const arrivals = new Map<string, () => void>();
+	const inStep = async (eventId: string): Promise<void> => {
+		const other = arrivals.get(eventId);
+		if (other) {
+			arrivals.delete(eventId);
+			other();
+			return;
+		}
+		await new Promise<void>((resolve) => arrivals.set(eventId, resolve));
+	};
 	const started = Date.now();
 	const threshold = Math.ceil(FAULT_LOAD.strikeAt * 2 * eventIds.length);
-	let accepted = 0;
+	let answered = 0;
 	let struckAt = 0;
 	let fault: Promise<void> | undefined;
-	const onAccepted = (): void => {
-		if (++accepted !== threshold) return;
+	const onAnswer = (): void => {
+		if (++answered !== threshold) return;
 		struckAt = Date.now();
 		fault = options.strike();
 		// Awaited below; a failure must not become an unhandled rejection meanwhile.
@@ -253,13 +265,14 @@ export async function driveFaultRun(options: FaultRunOptions): Promise<FaultRunR
 			event,
 			timeoutMs: FAULT_LOAD.timeoutMs,
 			retryDelaysMs: FAULT_LOAD.retryDelaysMs,
-			onAccepted,
+			onAnswer,
+			beforeFirstSend: inStep,
 		});
 	const [trigger, control] = await Promise.all([
 		load(options.triggerUrls),
 		load(options.controlUrls),
 	]);
-	if (!fault) throw new Error(`the fault never struck: ${accepted} of ${threshold} answers`);
+	if (!fault) throw new Error(`the fault never struck: ${answered} of ${threshold} answers`);
 	await fault;
 	return {
 		trigger,

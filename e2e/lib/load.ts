@@ -31,8 +31,10 @@ export interface LoadOptions {
 	timeoutMs?: number;
 	/** Delays before attempts 2, 3, … of a genuine delivery that failed (default 30 s, 60 s). */
 	retryDelaysMs?: readonly number[];
-	/** Called on every 2xx answer to a genuine delivery. */
-	onAccepted?: () => void;
+	/** Called on every answer to a genuine delivery (status 0: refused or no answer in time). */
+	onAnswer?: (status: number) => void;
+	/** Awaited before an event's first delivery (e.g. to send it to two workflows in step). */
+	beforeFirstSend?: (eventId: string) => Promise<void>;
 }
 
 export interface LoadResult {
@@ -172,10 +174,10 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
 			const answer = await post(url(), raw, headers, options.timeoutMs);
 			bump(result.genuineStatuses, answer.status);
 			result.latenciesMs.push(answer.ms);
+			options.onAnswer?.(answer.status);
 			if (answer.status >= 200 && answer.status < 300) {
 				result.accepted++;
 				result.acceptedEventIds.add(eventId);
-				options.onAccepted?.();
 				then?.();
 				return;
 			}
@@ -203,6 +205,7 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
 		// ends): its signed timestamp is then, and every copy and retry carries the same bytes. The
 		// copy goes next, as a sender's re-send follows within minutes, inside the replay window.
 		queue.push(async () => {
+			await options.beforeFirstSend?.(eventId);
 			const raw = buildEvent(eventId);
 			const copy = (): void => {
 				result.resent++;
