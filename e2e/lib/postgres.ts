@@ -52,6 +52,12 @@ export interface Postgres {
 	): Promise<T[]>;
 	/** Resident memory of the Postgres processes, bytes. */
 	memoryRssBytes(): number;
+	/**
+	 * A stall: SIGSTOP to the postmaster and every backend, so each query hangs while every
+	 * connection stays open (nothing is refused, nothing answers). `resume()` sends SIGCONT.
+	 */
+	pause(): void;
+	resume(): void;
 	stop(): Promise<void>;
 }
 
@@ -139,6 +145,33 @@ function rssOfCommand(match: string): number {
 		}
 	}
 	return total;
+}
+
+/** The postmaster (first line of postmaster.pid) and its children, postmaster first. */
+function clusterPids(data: string): number[] {
+	const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+	const children: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (ppid === postmaster) children.push(Number(entry));
+		} catch {
+			// Process ended while we looked.
+		}
+	}
+	return [postmaster, ...children];
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+	for (const pid of pids) {
+		try {
+			process.kill(pid, signal);
+		} catch {
+			// Ended meanwhile.
+		}
+	}
 }
 
 /** Initialises a fresh cluster in a temp folder, starts it on 127.0.0.1 and creates the n8n database. */
@@ -241,6 +274,9 @@ export async function startPostgres(install: N8nInstall): Promise<Postgres> {
 		},
 		query: async (sql, params, flattedColumns) => await query(sql, params, 'n8n', flattedColumns),
 		memoryRssBytes: () => rssOfCommand(data),
+		// The postmaster first, so it forks no new backend meanwhile; on resume it goes last.
+		pause: () => signalAll(clusterPids(data), 'SIGSTOP'),
+		resume: () => signalAll(clusterPids(data).reverse(), 'SIGCONT'),
 		stop,
 	};
 }

@@ -46,6 +46,12 @@ export interface QueueTopology {
 	timings: Record<string, number>;
 	/** RSS of every process, MiB. */
 	memory(): Record<string, number>;
+	/**
+	 * Starts a webhook process or worker again on its own user folder and ports, once it has been
+	 * stopped or killed (`stop()` / `kill()` on it). After a kill its crash journal makes n8n sleep
+	 * 10 s before it starts. Resolves when it is ready; the arrays above then hold the new process.
+	 */
+	startAgain(role: 'webhook' | 'worker', index: number): Promise<N8nServer>;
 	/** Starts one more worker in its own user folder (appended to `workers`; stopped by `stop`). */
 	addWorker(): Promise<N8nServer>;
 	stop(): Promise<void>;
@@ -75,6 +81,13 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 	const timings: Record<string, number> = {};
 	const homes: N8nHome[] = [];
 	const servers: N8nServer[] = [];
+	const webhookProcesses: N8nServer[] = [];
+	const workers: N8nServer[] = [];
+	/** How to start each webhook process and worker again (same folder, same ports). */
+	const launchers: Record<'webhook' | 'worker', Array<() => Promise<N8nServer>>> = {
+		webhook: [],
+		worker: [],
+	};
 	let postgres: Postgres | undefined;
 	let redis: Redis | undefined;
 	const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
@@ -87,7 +100,11 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 	const stop = async (): Promise<void> => {
 		// Webhook processes wait for "active executions" up to their grace period after load:
 		// everything is in Postgres by then, so they get a short one.
-		await Promise.all(servers.map(async (server) => await server.stop(8_000)));
+		await Promise.all(
+			[...servers, ...webhookProcesses, ...workers]
+				.filter((server): server is N8nServer => server !== undefined)
+				.map(async (server) => await server.stop(8_000)),
+		);
 		await redis?.stop();
 		await postgres?.stop();
 		for (const home of homes) home.dispose();
@@ -128,23 +145,6 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 				await runN8n(cli, ['publish:workflow', `--id=${id}`], { env: common });
 		});
 
-		const startWorker = async (): Promise<N8nServer> => {
-			const port = await freePort();
-			const server = await startServer(await newHome(), {
-				command: 'worker',
-				readyTimeoutMs: READY_TIMEOUT_MS,
-				args: [`--concurrency=${options.concurrency ?? 5}`],
-				port,
-				env: {
-					...common,
-					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-					QUEUE_HEALTH_CHECK_PORT: String(port),
-					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-				},
-			});
-			servers.push(server);
-			return server;
-		};
 		const webhookPort = await freePort();
 		const webhookPorts = [
 			webhookPort,
@@ -177,23 +177,42 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 				{ timeoutMs: 60_000, intervalMs: 500 },
 			);
 		});
-		const [webhookProcesses, workers] = await step(
+		const launchWebhook = async (home: N8nHome, port: number): Promise<N8nServer> =>
+			await startServer(home, {
+				command: 'webhook',
+				readyTimeoutMs: READY_TIMEOUT_MS,
+				port,
+				env: { ...common, N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/` },
+			});
+		const launchWorker = async (home: N8nHome, port: number): Promise<N8nServer> =>
+			await startServer(home, {
+				command: 'worker',
+				readyTimeoutMs: READY_TIMEOUT_MS,
+				args: [`--concurrency=${options.concurrency ?? 5}`],
+				port,
+				env: {
+					...common,
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				},
+			});
+		const newWorker = async (i: number): Promise<N8nServer> => {
+			const [home, port] = await Promise.all([newHome(), freePort()]);
+			launchers.worker[i] = async () => await launchWorker(home, port);
+			workers[i] = await launchers.worker[i]();
+			return workers[i];
+		};
+		await step(
 			'webhook processes + workers ready',
 			async () =>
 				await Promise.all([
-					Promise.all(
-						webhookPorts.map(async (port) => {
-							const server = await startServer(await newHome(), {
-								command: 'webhook',
-							readyTimeoutMs: READY_TIMEOUT_MS,
-								port,
-								env: { ...common, N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/` },
-							});
-							servers.push(server);
-							return server;
-						}),
-					),
-					Promise.all(Array.from({ length: options.workers ?? 2 }, startWorker)),
+					...webhookPorts.map(async (port, i) => {
+						const home = await newHome();
+						launchers.webhook[i] = async () => await launchWebhook(home, port);
+						webhookProcesses[i] = await launchers.webhook[i]();
+					}),
+					...Array.from({ length: options.workers ?? 2 }, async (_, i) => await newWorker(i)),
 				]),
 		);
 		const pg = postgres;
@@ -206,6 +225,12 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 			webhookProcesses,
 			workers,
 			timings,
+			startAgain: async (role, index) => {
+				const server = await launchers[role][index]();
+				(role === 'webhook' ? webhookProcesses : workers)[index] = server;
+				return server;
+			},
+			addWorker: async () => await newWorker(workers.length),
 			memory: () => {
 				const mib = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 				const out: Record<string, number> = { main: mib(main.memoryRssBytes()) };
@@ -218,11 +243,6 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 				out.postgres = mib(pg.memoryRssBytes());
 				out.redis = mib(rd.memoryRssBytes());
 				return out;
-			},
-			addWorker: async () => {
-				const worker = await startWorker();
-				workers.push(worker);
-				return worker;
 			},
 			stop,
 		};

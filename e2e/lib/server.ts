@@ -42,6 +42,11 @@ export interface N8nServer {
 	timings: { healthyMs: number; readyMs: number };
 	/** SIGTERM, then SIGKILL to the whole group after `graceMs` (default 20 s). Idempotent. */
 	stop(graceMs?: number): Promise<void>;
+	/**
+	 * A crash: SIGKILL to the whole group at once (n8n, its task runner, the watchdog), as the
+	 * kernel's OOM killer or a lost host would. n8n cleans nothing up (its crash journal stays).
+	 */
+	kill(): Promise<void>;
 }
 
 interface HttpAnswer {
@@ -99,7 +104,10 @@ function groupRssBytes(pgid: number): number {
  * Always call `stop()` (in `afterAll`/`finally`); the process is also killed when the test
  * process exits or dies.
  */
-export async function startServer(home: N8nHome, options: StartServerOptions = {}): Promise<N8nServer> {
+export async function startServer(
+	home: N8nHome,
+	options: StartServerOptions = {},
+): Promise<N8nServer> {
 	const port = options.port ?? (await freePort());
 	const brokerPort = await freePort();
 	const url = `http://127.0.0.1:${port}`;
@@ -152,14 +160,26 @@ export async function startServer(home: N8nHome, options: StartServerOptions = {
 				// Already gone.
 			}
 			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+			await Promise.race([
+				exited,
+				new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+			]);
 			clearTimeout(timer);
 		}
 		killGroup(pid, 'SIGKILL');
 		await exited;
 	};
+	const kill = async (): Promise<void> => {
+		stopped = true;
+		killGroup(pid, 'SIGKILL');
+		await exited;
+	};
 
-	const waitForWebhook = async (path: string, method = 'POST', timeoutMs = 60_000): Promise<void> => {
+	const waitForWebhook = async (
+		path: string,
+		method = 'POST',
+		timeoutMs = 60_000,
+	): Promise<void> => {
 		// OPTIONS (a CORS preflight) never runs a workflow; n8n adds Access-Control-Allow-Methods
 		// only when the path is registered, and answers 204 either way.
 		await pollUntil(
@@ -183,13 +203,19 @@ export async function startServer(home: N8nHome, options: StartServerOptions = {
 		const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
 		await pollUntil(
 			'n8n /healthz/readiness',
-			async () => ((await httpRequest(`${url}/healthz/readiness`, 'GET')).status === 200 ? true : undefined),
+			async () =>
+				(await httpRequest(`${url}/healthz/readiness`, 'GET')).status === 200 ? true : undefined,
 			{ timeoutMs: readyTimeoutMs, intervalMs: 250, abort },
 		);
 		const healthyMs = Date.now() - started;
 		for (const webhook of options.webhooks ?? []) {
-			const { path, method } = typeof webhook === 'string' ? { path: webhook, method: 'POST' } : webhook;
-			await waitForWebhook(path, method ?? 'POST', Math.max(1000, readyTimeoutMs - (Date.now() - started)));
+			const { path, method } =
+				typeof webhook === 'string' ? { path: webhook, method: 'POST' } : webhook;
+			await waitForWebhook(
+				path,
+				method ?? 'POST',
+				Math.max(1000, readyTimeoutMs - (Date.now() - started)),
+			);
 		}
 		const readyMs = Date.now() - started;
 		ready = true;
@@ -203,6 +229,7 @@ export async function startServer(home: N8nHome, options: StartServerOptions = {
 			memoryRssBytes: () => (isAlive(pid) ? groupRssBytes(pid) : 0),
 			timings: { healthyMs, readyMs },
 			stop,
+			kill,
 		};
 	} finally {
 		// Never leave a half-started server behind when start-up fails or times out.

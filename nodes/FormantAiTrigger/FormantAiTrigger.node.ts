@@ -24,6 +24,7 @@ import {
 	parseAgentIds,
 	parseEvent,
 	replayProblem,
+	replayWindowSeconds,
 } from './event';
 import { triggerExecute } from './execute';
 import { runtime } from '../FormantAi/transport';
@@ -246,7 +247,7 @@ export class FormantAiTrigger implements INodeType {
 		const selected = events.length === 0 ? [...EVENT_TYPES] : events;
 		if (!selected.includes(event.event_type)) return acknowledge('event_not_selected');
 
-		const windowSeconds = Number(
+		const windowSeconds = replayWindowSeconds(
 			this.getNodeParameter('replayWindow', DEFAULT_REPLAY_WINDOW_SECONDS),
 		);
 		const stale = replayProblem(event, windowSeconds, runtime.now());

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { runtime } from '../FormantAi/transport';
+import { acquire, confirm, foreignSlotError, release, slotUserAfter } from './lock';
+
+export { LOCK_STALE_MS } from './lock';
 
 /**
  * How many accepted event IDs are remembered (n8n keeps them hashed, ~24 bytes each, in its
@@ -11,65 +12,6 @@ import { runtime } from '../FormantAi/transport';
  * per second sustained over the default replay window, after which the replay window refuses it.
  */
 export const SEEN_CAPACITY = 10_000;
-
-/**
- * A lock nobody could take for this long is taken to be left by a process that died holding it
- * (a claim holds it for a few database round trips) and is broken.
- */
-export const LOCK_STALE_MS = 30_000;
-
-/** Waits between tries to take the lock: short, and spread so waiting processes don't collide. */
-const LOCK_RETRY_MS = [5, 40] as const;
-
-/**
- * n8n's dedupe store reads a node's whole list of IDs, adds to it and writes it back, with nothing
- * stopping two processes (queue-mode workers) from interleaving: each would write back a list
- * without the other's ID, and a re-send of the lost one would run again. The only atomic step it
- * has is creating a row, which fails when the row exists; so the workflow's own slot of the store
- * (scope "workflow") serves as a lock: whoever creates it claims, then deletes it.
- */
-const LOCK_OPTIONS = { mode: 'latestIncrementalKey' } as const;
-
-function isModeConflict(error: unknown): boolean {
-	return error instanceof Error && /incompatible setting/i.test(error.message);
-}
-
-/** Creates the lock row; false while another execution holds it (or creates it this moment). */
-async function tryLock(ctx: IExecuteFunctions): Promise<boolean> {
-	try {
-		const outcome = await ctx.helpers.checkProcessedAndRecord([1], 'workflow', LOCK_OPTIONS);
-		return outcome.new.length > 0;
-	} catch (error) {
-		if (isModeConflict(error)) {
-			throw new NodeOperationError(ctx.getNode(), 'Another node uses this workflow’s dedupe slot', {
-				description:
-					'FormantAI Trigger uses the workflow-scope slot of n8n’s dedupe store as a short lock so that two workers never run the same event. A Remove Duplicates node with Scope “Workflow” in this workflow uses the same slot: set its Scope to “Node”.',
-			});
-		}
-		// Two processes creating the row at the same moment: one insert fails on the row's key.
-		return false;
-	}
-}
-
-async function lock(ctx: IExecuteFunctions): Promise<void> {
-	let since = runtime.now();
-	let broken = false;
-	while (!(await tryLock(ctx))) {
-		if (runtime.now() - since >= LOCK_STALE_MS) {
-			if (broken) {
-				throw new NodeOperationError(ctx.getNode(), 'Could not record the event as processed', {
-					description: `n8n’s dedupe store stayed locked for ${(2 * LOCK_STALE_MS) / 1000} s, even after the lock was cleared once. Check n8n’s database; FormantAI re-sends events whose delivery failed.`,
-				});
-			}
-			await ctx.helpers.clearAllProcessedItems('workflow', LOCK_OPTIONS);
-			broken = true;
-			since = runtime.now();
-			continue;
-		}
-		const [min, max] = LOCK_RETRY_MS;
-		await runtime.sleep(min + Math.round(runtime.random() * (max - min)));
-	}
-}
 
 /** The most IDs one claim sends to the store (a burst beyond it is claimed in several). */
 const MAX_BATCH = 500;
@@ -93,17 +35,18 @@ async function claimBatch(batch: Waiting[]): Promise<void> {
 	const ctx = batch[0].ctx;
 	const ids = [...new Set(batch.map((waiting) => waiting.eventId))];
 	try {
-		await lock(ctx);
+		const held = await acquire(ctx);
 		let fresh: Set<string>;
 		try {
+			await confirm(ctx, held);
 			const outcome = await ctx.helpers.checkProcessedAndRecord(ids, 'node', {
 				mode: 'entries',
 				maxEntries: SEEN_CAPACITY,
 			});
 			fresh = new Set(outcome.new.map(String));
 		} finally {
-			// The IDs are recorded either way; a lock left behind is broken by the next claim.
-			await ctx.helpers.clearAllProcessedItems('workflow', LOCK_OPTIONS).catch(() => undefined);
+			// A lock left behind (this failing too) is broken by the next claim once it shows no life.
+			await release(ctx, held).catch(() => undefined);
 		}
 		// The first delivery of an ID in the batch wins; its copies in the same batch do not.
 		for (const waiting of batch) waiting.settle({ won: fresh.delete(waiting.eventId) });
@@ -129,6 +72,8 @@ export async function claimEvent(
 	eventId: string,
 	claims: Claims = processClaims,
 ): Promise<boolean> {
+	const user = slotUserAfter(this);
+	if (user !== undefined) throw foreignSlotError(this, user);
 	const key = `${this.getWorkflow().id ?? ''}/${this.getNode().id}`;
 	if (!claims.has(key)) claims.set(key, { waiting: [], busy: false });
 	const slot = claims.get(key)!;

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_REPLAY_WINDOW_SECONDS, EVENT_TYPES } from './event';
+import { DEFAULT_REPLAY_WINDOW_SECONDS, EVENT_TYPES, MAX_REPLAY_WINDOW_SECONDS } from './event';
 
 const EVENT_LABELS: Record<(typeof EVENT_TYPES)[number], { name: string; description: string }> = {
 	'call.busy': { name: 'Call Busy', description: 'The line was busy' },
@@ -93,10 +93,10 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Replay Window (Seconds)',
 		name: 'replayWindow',
 		type: 'number',
-		typeOptions: { minValue: 0 },
+		typeOptions: { minValue: 0, maxValue: MAX_REPLAY_WINDOW_SECONDS },
 		default: DEFAULT_REPLAY_WINDOW_SECONDS,
 		description:
-			"Refuse deliveries whose signed timestamp is further than this from now (400), so a captured delivery cannot be replayed after the dedupe memory forgot it. FormantAI's last retry comes about 6 minutes after the event. 0 turns the check off.",
+			"Refuse deliveries whose signed timestamp is further than this from now (400), so a captured delivery cannot be replayed after the dedupe memory forgot it. The memory holds the last 10,000 events, so the longest window is 900 s (it covers up to 11 events/s; 600 s covers 16/s). FormantAI's last retry comes about 6 minutes after the event. 0 turns the check off.",
 	},
 	{
 		displayName: 'Filters',

@@ -191,6 +191,20 @@ export function simplifyEvent(event: FormantAiEvent): IDataObject {
 export const DEFAULT_REPLAY_WINDOW_SECONDS = 600;
 
 /**
+ * The longest replay window: a copy is caught only while its ID is remembered (the last 10,000
+ * accepted), so a window is worth what those IDs cover: 900 s at 11 events/s sustained. A larger
+ * setting (an older workflow, an expression) counts as this.
+ */
+export const MAX_REPLAY_WINDOW_SECONDS = 900;
+
+/** The window in force for a setting: 0 (or less) is off; anything above the maximum is the maximum. */
+export function replayWindowSeconds(setting: unknown): number {
+	const seconds = Number(setting);
+	if (!(seconds > 0)) return 0;
+	return Math.min(seconds, MAX_REPLAY_WINDOW_SECONDS);
+}
+
+/**
  * Why the event's own signed `timestamp` is outside the replay window (in either direction, for
  * clock skew), or undefined when it is inside or the window is off (0).
  */

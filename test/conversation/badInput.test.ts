@@ -68,6 +68,18 @@ const cases: BadInputCase[] = [
 		field: 'Started Before',
 	},
 	{
+		name: 'Get Many: ended after not a date',
+		parameters: op('getMany', { filters: { endedAfter: 'an hour ago' } }),
+		field: 'Ended After',
+	},
+	{
+		name: 'Get Many: ended before not after ended after',
+		parameters: op('getMany', {
+			filters: { endedAfter: '2026-03-18T10:00:00Z', endedBefore: '2026-03-18T10:00:00Z' },
+		}),
+		field: 'Ended Before',
+	},
+	{
 		name: 'Get Many: unknown status from an expression',
 		parameters: op('getMany', { filters: { status: '={{ ["completed", "answered"] }}' } }),
 		field: 'Status',

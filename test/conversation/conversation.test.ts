@@ -171,6 +171,84 @@ describe('Conversation', () => {
 			);
 		});
 
+		it('Ended After / Before: exactly the conversations that ended in the window, live calls left out', async () => {
+			// 40 calls a minute apart, 30 s each; then one still running.
+			const seeded = engine.sim.seedConversations(40);
+			const from = seeded[10].end_timestamp!;
+			const to = seeded[20].end_timestamp!;
+			const window = await engine.run(
+				getMany({
+					returnAll: true,
+					filters: {
+						endedAfter: new Date(from).toISOString(),
+						endedBefore: new Date(to).toISOString(),
+					},
+				}),
+			);
+			expect(window.error).toBeUndefined();
+			expect(window.items.map((i) => i.json.conversation_id).sort()).toEqual(
+				seeded
+					.slice(10, 20)
+					.map((c) => c.conversation_id)
+					.sort(),
+			);
+			expect(window.items.every((i) => Date.parse(String(i.json.ended_at)) >= from)).toBe(true);
+
+			// A call placed now has no end yet: Ended After never returns it.
+			const placed = await engine.run({
+				resource: 'call',
+				operation: 'create',
+				agentId: 123,
+				customerPhone: '+919845000012',
+			});
+			expect(placed.error).toBeUndefined();
+			const since = await engine.run(
+				getMany({ returnAll: true, filters: { endedAfter: new Date(from).toISOString() } }),
+			);
+			expect(since.items.map((i) => i.json.conversation_id).sort()).toEqual(
+				seeded
+					.slice(10)
+					.map((c) => c.conversation_id)
+					.sort(),
+			);
+		});
+
+		it('Ended After stops reading pages once the list is past the time (newest first), not at the end', async () => {
+			// 1,000 calls a minute apart (about 16.7 hours), newest first in the list.
+			const seeded = engine.sim.seedConversations(1000);
+			const from = seeded[990].end_timestamp!;
+			const result = await engine.run(
+				getMany({ returnAll: true, filters: { endedAfter: new Date(from).toISOString() } }),
+			);
+			expect(result.items.map((i) => i.json.conversation_id).sort()).toEqual(
+				seeded
+					.slice(990)
+					.map((c) => c.conversation_id)
+					.sort(),
+			);
+			// The 10 wanted and the 6 hours (360 calls) of the list's slack fit in 4 pages of 100,
+			// where reading to the end takes 10.
+			const pages = () => engine.sim.log.filter((e) => e.path === '/v1/conversations');
+			expect(pages().map((p) => p.query.offset)).toEqual(['0', '100', '200', '300']);
+
+			// Started After stops the same way; without a lower bound every page is read.
+			engine.sim.clearLog();
+			const started = await engine.run(
+				getMany({
+					returnAll: true,
+					filters: { startedAfter: new Date(seeded[990].start_timestamp!).toISOString() },
+				}),
+			);
+			expect(started.items).toHaveLength(10);
+			expect(pages()).toHaveLength(4);
+			engine.sim.clearLog();
+			const before = await engine.run(
+				getMany({ returnAll: true, filters: { endedBefore: new Date(from).toISOString() } }),
+			);
+			expect(before.items).toHaveLength(990);
+			expect(pages()).toHaveLength(10);
+		});
+
 		it('fans out per input item, each result linked to its item', async () => {
 			engine.sim.seedConversations(2, { agentId: 456 });
 			engine.sim.seedConversations(3, { agentId: 497 });

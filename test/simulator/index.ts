@@ -21,7 +21,7 @@ import {
 	type TerminalStatus,
 	type WebhookTarget,
 } from './state';
-import { Webhooks, type WebhookTargetInput } from './webhooks';
+import { Webhooks, type WebhookEventPayload, type WebhookTargetInput } from './webhooks';
 
 export type {
 	Batch,
@@ -101,6 +101,12 @@ export interface Simulator {
 	/** Sends a past delivery again, byte for byte (see Webhooks.redeliver). */
 	redeliver(eventId: string): Promise<DeliveryRecord>;
 	endCall(conversationId: string, status?: TerminalStatus): Promise<void>;
+	/**
+	 * The body of the outcome event of an ended conversation as a target with default options
+	 * gets it, with the given `event_id`, stamped `at` (default: now), for a driver that delivers
+	 * events itself (e2e/lib/faults.ts).
+	 */
+	outcomeEvent(conversationId: string, eventId: string, at?: number): WebhookEventPayload;
 	/** Forget all calls, batches, jobs, targets, log, deliveries and faults (options and clock stay). */
 	reset(): void;
 	state: SimState;
@@ -179,6 +185,12 @@ export async function start(options: SimulatorOptions = {}): Promise<Simulator> 
 			// Runs the deliveries just queued at the current instant (and awaits them).
 			await clock.advance(0);
 			await webhooks.flush();
+		},
+		outcomeEvent: (id, eventId, at) => {
+			const c = state.conversations.get(id);
+			if (!c || c.end_timestamp === null) throw new Error(`no ended conversation ${id}`);
+			const defaults = { includeRecordingUrl: false, includeTranscript: false };
+			return webhooks.payload(c, defaults, eventId, at ?? clock.now());
 		},
 		reset: () => {
 			clock.clearQueue();

@@ -134,12 +134,7 @@ export class Webhooks {
 		for (const target of this.ctx.state.targets.get(c.agent_id) ?? []) {
 			if (!target.active || !target.events.includes(eventType)) continue;
 			const event_id = `evt_${randomBytes(6).toString('hex')}`;
-			const payload: WebhookEventPayload = {
-				event_id,
-				event_type: eventType,
-				timestamp: new Date(c.end_timestamp ?? this.ctx.clock.now()).toISOString(),
-				data: this.eventData(c, target),
-			};
+			const payload = this.payload(c, target, event_id, c.end_timestamp ?? this.ctx.clock.now());
 			// Serialised once: every attempt sends the same bytes (and so the same signature).
 			const ev: PendingEvent = {
 				event_id,
@@ -152,7 +147,25 @@ export class Webhooks {
 		}
 	}
 
-	private eventData(c: Conversation, target: WebhookTarget): WebhookEventPayload['data'] {
+	/** The event a target gets for a conversation's outcome, stamped `at` (epoch ms). */
+	payload(
+		c: Conversation,
+		target: Pick<WebhookTarget, 'includeRecordingUrl' | 'includeTranscript'>,
+		eventId: string,
+		at: number,
+	): WebhookEventPayload {
+		return {
+			event_id: eventId,
+			event_type: `call.${c.status}`,
+			timestamp: new Date(at).toISOString(),
+			data: this.eventData(c, target),
+		};
+	}
+
+	private eventData(
+		c: Conversation,
+		target: Pick<WebhookTarget, 'includeRecordingUrl' | 'includeTranscript'>,
+	): WebhookEventPayload['data'] {
 		const completed = c.status === 'completed';
 		// The docs' example map leaves the destination out (it is to_phone).
 		const callParameters = { ...c.parameters };

@@ -204,12 +204,19 @@ export async function callWebhook(
 export function dedupeHelpers(
 	seen: MemoryDedupe,
 	node: INode,
-): Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'clearAllProcessedItems'> {
+): Pick<
+	IExecuteFunctions['helpers'],
+	'checkProcessedAndRecord' | 'clearAllProcessedItems' | 'getProcessedDataCount' | 'removeProcessed'
+> {
 	const contextData = { node, workflow: { id: 'w', active: true } };
 	return {
 		checkProcessedAndRecord: async (items, scope, opts) =>
 			await seen.checkProcessedAndRecord(items, scope, contextData, opts),
 		clearAllProcessedItems: async (scope) => await seen.clearAllProcessedItems(scope, contextData),
+		getProcessedDataCount: async (scope, opts) =>
+			await seen.getProcessedDataCount(scope, contextData, opts),
+		removeProcessed: async (items, scope, opts) =>
+			await seen.removeProcessed(items, scope, contextData, opts),
 	};
 }
 

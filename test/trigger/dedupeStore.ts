@@ -9,7 +9,10 @@ import type {
 	IDeduplicationOutput,
 } from 'n8n-workflow';
 
-type Row = { mode: string; data: string[] | number };
+type Row = { mode: string; data: string[] | number | string };
+
+const hash = (item: DeduplicationItemTypes) =>
+	createHash('md5').update(String(item)).digest('base64');
 
 /**
  * An in-memory stand-in for n8n 2.41's database-backed dedupe store with the same observable
@@ -17,14 +20,20 @@ type Row = { mode: string; data: string[] | number };
  * workflow); a claim reads the row, then inserts it (failing on the row's key if another claim
  * created it meanwhile) or overwrites it whole (a no-op if it was deleted meanwhile); 'entries'
  * keeps hashed values, oldest dropped beyond maxEntries; the 'latest…' modes keep the largest value;
- * a row saved in another mode is refused. `pause` lets a test hold a claim between its read and its
- * write, as a database round trip does.
+ * a row saved in another mode is refused; a delete removes the row whoever wrote it; the count
+ * of a row is read without writing (the length of its data, as n8n reads it). `pause` lets a test
+ * hold a claim between its read and its write, as a database round trip does, and `beforeDelete`
+ * holds a delete on its way to the database.
  */
 export class MemoryDedupe implements IDataDeduplicator {
 	readonly rows = new Map<string, Row>();
 
 	/** Awaited between the read and the write of every claim (default: none). */
-	pause: () => Promise<void> = async () => {};
+	pause: (scope: DeduplicationScope, items: DeduplicationItemTypes[]) => Promise<void> =
+		async () => {};
+
+	/** Awaited before a delete reaches the rows (default: none). */
+	beforeDelete: (scope: DeduplicationScope) => Promise<void> = async () => {};
 
 	private key(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
 		return `${contextData.workflow.id}/${scope === 'node' ? `n:${contextData.node?.id ?? ''}` : ''}`;
@@ -57,7 +66,7 @@ export class MemoryDedupe implements IDataDeduplicator {
 			mode: read.mode,
 			data: Array.isArray(read.data) ? [...read.data] : read.data,
 		};
-		await this.pause();
+		await this.pause(scope, items);
 		if (row && row.mode !== options.mode) {
 			throw new Error(
 				'Deduplication data was originally saved with an incompatible setting of the ‘Keep Items Where’ parameter.',
@@ -68,11 +77,11 @@ export class MemoryDedupe implements IDataDeduplicator {
 		if (options.mode === 'entries') {
 			const list = Array.isArray(row?.data) ? row.data : [];
 			for (const item of items) {
-				const hash = createHash('md5').update(String(item)).digest('base64');
-				if (row && list.includes(hash)) out.processed.push(item);
+				const hashed = hash(item);
+				if (row && list.includes(hashed)) out.processed.push(item);
 				else {
 					out.new.push(item);
-					list.push(hash);
+					list.push(hashed);
 				}
 			}
 			if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
@@ -93,21 +102,38 @@ export class MemoryDedupe implements IDataDeduplicator {
 		return out;
 	}
 
-	async removeProcessed(): Promise<void> {}
+	async removeProcessed(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<void> {
+		if (options.mode !== 'entries') throw new Error('Removing processed data is not possible');
+		const key = this.key(scope, contextData);
+		const read = this.rows.get(key);
+		if (!read || !Array.isArray(read.data)) return;
+		const gone = new Set(items.map(hash));
+		const data = read.data.filter((entry) => !gone.has(entry));
+		await this.pause(scope, items);
+		if (this.rows.has(key)) this.rows.set(key, { mode: read.mode, data });
+	}
 
 	async clearAllProcessedItems(
 		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
 	): Promise<void> {
+		await this.beforeDelete(scope);
 		this.rows.delete(this.key(scope, contextData));
 	}
 
 	async getProcessedDataCount(
 		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
 	): Promise<number> {
-		const data = this.rows.get(this.key(scope, contextData))?.data;
-		return Array.isArray(data) ? data.length : 0;
+		if (options.mode !== 'entries') return 0;
+		const data = this.rows.get(this.key(scope, contextData))?.data as { length?: number } | undefined;
+		return data?.length ?? 0;
 	}
 }
 
@@ -121,7 +147,11 @@ export class SwitchableDedupe implements IDataDeduplicator {
 		return await this.target.checkProcessedAndRecord(...args);
 	}
 
-	async removeProcessed(): Promise<void> {}
+	async removeProcessed(
+		...args: Parameters<IDataDeduplicator['removeProcessed']>
+	): Promise<void> {
+		await this.target.removeProcessed(...args);
+	}
 
 	async clearAllProcessedItems(
 		...[scope, contextData]: Parameters<IDataDeduplicator['clearAllProcessedItems']>
@@ -130,8 +160,8 @@ export class SwitchableDedupe implements IDataDeduplicator {
 	}
 
 	async getProcessedDataCount(
-		...[scope, contextData]: Parameters<IDataDeduplicator['getProcessedDataCount']>
+		...args: Parameters<IDataDeduplicator['getProcessedDataCount']>
 	): Promise<number> {
-		return await this.target.getProcessedDataCount(scope, contextData);
+		return await this.target.getProcessedDataCount(...args);
 	}
 }

@@ -2,6 +2,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { resetRuntime, runtime } from '../../nodes/FormantAi/transport';
 import { EVENT_TYPES } from '../../nodes/FormantAiTrigger/event';
+import { heartbeat } from '../../nodes/FormantAiTrigger/lock';
 import { RECORDING_DEADLINE_MS, RECORDING_WAITS_MS } from '../../nodes/FormantAiTrigger/recording';
 import { apiCredential } from '../harness';
 import type { Simulator, TerminalStatus, WebhookReceiver, WebhookTargetInput } from '../simulator';
@@ -17,9 +18,11 @@ const AGENT = 497;
 let sim: Simulator;
 let receiver: N8nReceiver | undefined;
 let phoneCounter = 0;
+const restHeartbeat = heartbeat.sleep;
 
 afterEach(async () => {
 	resetRuntime();
+	heartbeat.sleep = restHeartbeat;
 	await receiver?.close();
 	receiver = undefined;
 	await sim?.close();
@@ -272,6 +275,11 @@ describe('Attach Recording (real httpRequestWithAuthentication against the simul
 			await sim.clock.advance(ms);
 		};
 		runtime.now = () => sim.clock.now();
+		// The dedupe lock's renewal timer would move this one-sleeper clock: it only stops here.
+		heartbeat.sleep = async (_ms, signal) =>
+			await new Promise<void>((_resolve, reject) =>
+				signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
+			);
 	}
 
 	it('attaches a ready recording from the credential base URL, with the API key only there', async () => {

@@ -1,8 +1,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { EVENT_TYPES } from '../../nodes/FormantAiTrigger/event';
+import { EVENT_TYPES, MAX_REPLAY_WINDOW_SECONDS } from '../../nodes/FormantAiTrigger/event';
 import { SEEN_CAPACITY } from '../../nodes/FormantAiTrigger/dedupe';
-import { callWebhook, FIXTURE_NOW, N8N_STARTED_BODY } from './context';
+import { callWebhook, FIXTURE_NOW, N8N_STARTED_BODY, trigger } from './context';
 import { MemoryDedupe } from './dedupeStore';
 import { completedEvent, delivery, outcomeEvent, SECRET, sign } from './fixtures';
 
@@ -416,12 +416,12 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 		});
 
 		it('is configurable, and 0 turns it off', async () => {
-			const late = { secret: SECRET, now: FIXTURE_NOW + 3_600_000 };
+			const late = { secret: SECRET, now: FIXTURE_NOW + 700_000 };
 			expect(
 				(
 					await callWebhook(delivery(completedEvent()), {
 						...late,
-						parameters: { replayWindow: 7200 },
+						parameters: { replayWindow: 800 },
 					})
 				).started,
 			).toBe(true);
@@ -433,6 +433,28 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 					})
 				).started,
 			).toBe(true);
+		});
+
+		it(`is at most ${MAX_REPLAY_WINDOW_SECONDS} s, what the remembered IDs cover: a larger setting counts as that`, async () => {
+			const event = completedEvent();
+			const at = Date.parse(String(event.timestamp));
+			const aged = async (seconds: number, replayWindow: number) =>
+				await callWebhook(delivery(event), {
+					secret: SECRET,
+					now: at + seconds * 1000,
+					parameters: { replayWindow },
+				});
+			expect((await aged(MAX_REPLAY_WINDOW_SECONDS, 7200)).started).toBe(true);
+			const refused = await aged(MAX_REPLAY_WINDOW_SECONDS + 1, 7200);
+			expect(refused).toMatchObject({ status: 400, executed: false });
+			expect(JSON.stringify(refused.body)).toContain(
+				`${MAX_REPLAY_WINDOW_SECONDS + 1} s old, outside the ${MAX_REPLAY_WINDOW_SECONDS} s replay window`,
+			);
+			// 10,000 IDs spread over the longest window: 11 events/s sustained.
+			expect(SEEN_CAPACITY / MAX_REPLAY_WINDOW_SECONDS).toBeGreaterThanOrEqual(11);
+			const field = trigger.description.properties.find((p) => p.name === 'replayWindow');
+			expect(field?.typeOptions?.maxValue).toBe(MAX_REPLAY_WINDOW_SECONDS);
+			expect(field?.description).toContain('900 s');
 		});
 	});
 

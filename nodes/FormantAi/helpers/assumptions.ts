@@ -160,3 +160,16 @@ export const LIST_SEARCH_MAX_PAGES = 5;
  * with no recent call is not in it and is entered By ID.
  */
 export const AGENT_LIST_PAGES = 2;
+
+// ── Conversations: time filters (Get Many) ───────────────────────────────────────────────────
+
+/**
+ * Assumption (order undocumented, API Unknowns): `GET /v1/conversations` lists the newest
+ * conversations first, as above. A conversation may be listed out of start-time order by at most
+ * CONVERSATION_LIST_SLACK_MS (a call scheduled ahead is listed by when it was placed; a call
+ * lasts less than this). So with Started After or Ended After, Get Many stops reading pages after
+ * the first page that holds a conversation that started more than this long before the earliest
+ * time those filters allow: nothing older can still match. The filters themselves are exact
+ * (applied to every record read); only where reading stops rests on this.
+ */
+export const CONVERSATION_LIST_SLACK_MS = 6 * 60 * 60 * 1000;

@@ -28,6 +28,11 @@ export interface PaginateOptions {
 	itemIndex?: number;
 	/** Records the caller does not want (its own filters); they do not count towards `limit`. */
 	keep?: (record: IDataObject) => boolean;
+	/**
+	 * A record past which, by the list's order, nothing further can be kept: reading ends after
+	 * its page (the rest of that page is still filtered by `keep`).
+	 */
+	last?: (record: IDataObject) => boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export async function paginate(
 	if (limit <= 0) return [];
 	const seen = new Set<string>();
 	const out: IDataObject[] = [];
+	let reachedLast = false;
 
 	const fetchPage = async (offset: number, size: number): Promise<ListPage> =>
 		(await formantAiRequest.call(this, {
@@ -74,6 +80,7 @@ export async function paginate(
 			seen.add(id);
 			if (seen.size === before) continue;
 			added++;
+			if (options.last?.(record)) reachedLast = true;
 			if (options.keep && !options.keep(record)) continue;
 			if (out.length < limit) out.push(record);
 		}
@@ -90,7 +97,7 @@ export async function paginate(
 	let added = absorb(page);
 	offset += Array.isArray(page.data) ? page.data.length : 0;
 	const more = () =>
-		out.length < limit && page.has_more !== false && added > 0 && pages < MAX_PAGES;
+		!reachedLast && out.length < limit && page.has_more !== false && added > 0 && pages < MAX_PAGES;
 
 	// Parallel phase: `total` is known, so the remaining offsets are too.
 	const total =

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { CONVERSATION_LIST_SLACK_MS } from '../../helpers/assumptions';
 import { conversationTimeMs, simplifyConversation } from '../../helpers/simplify';
 import { isValidTimeZone, parseDateTime } from '../../helpers/schedule';
 import { returnAllAndLimit, requestedLimit } from '../../helpers/getMany';
@@ -34,12 +35,28 @@ const properties: INodeProperties[] = [
 		options: [
 			...agentFilterFields('Only conversations of this agent (filtered by FormantAI)'),
 			{
+				displayName: 'Ended After',
+				name: 'endedAfter',
+				type: 'dateTime',
+				default: '',
+				description:
+					"Only conversations that ended at or after this time (calls still running are left out). Applied by the node to every conversation it reads (FormantAI has no such filter); reading stops a few hours before this time, the list being newest first. A time without a UTC offset is in the workflow's time zone.",
+			},
+			{
+				displayName: 'Ended Before',
+				name: 'endedBefore',
+				type: 'dateTime',
+				default: '',
+				description:
+					"Only conversations that ended before this time (calls still running are left out). Applied by the node after fetching (FormantAI has no such filter). A time without a UTC offset is in the workflow's time zone.",
+			},
+			{
 				displayName: 'Started After',
 				name: 'startedAfter',
 				type: 'dateTime',
 				default: '',
 				description:
-					"Only conversations that started at or after this time. Applied by the node after fetching (FormantAI has no such filter), so every page is read. A time without a UTC offset is in the workflow's time zone.",
+					"Only conversations that started at or after this time. Applied by the node to every conversation it reads (FormantAI has no such filter); reading stops a few hours before this time, the list being newest first. A time without a UTC offset is in the workflow's time zone.",
 			},
 			{
 				displayName: 'Started Before',
@@ -47,7 +64,7 @@ const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					"Only conversations that started before this time. Applied by the node after fetching (FormantAI has no such filter), so every page is read. A time without a UTC offset is in the workflow's time zone.",
+					"Only conversations that started before this time. Applied by the node after fetching (FormantAI has no such filter), so the newest pages are read too. A time without a UTC offset is in the workflow's time zone.",
 			},
 			{
 				displayName: 'Status',
@@ -104,6 +121,47 @@ function timeFilter(
 	return parsed.ms;
 }
 
+interface TimeRange {
+	set: boolean;
+	after?: number;
+	/** Whether a conversation's timestamp lies in [after, before); a missing one never does. */
+	holds(value: unknown): boolean;
+}
+
+/** The `<label> After` / `<label> Before` pair of filters, checked. */
+function timeRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: 'Started' | 'Ended',
+	afterValue: unknown,
+	beforeValue: unknown,
+): TimeRange {
+	const after = timeFilter(ctx, itemIndex, `${label} After`, afterValue);
+	const before = timeFilter(ctx, itemIndex, `${label} Before`, beforeValue);
+	if (after !== undefined && before !== undefined && before <= after) {
+		throw fieldError(
+			ctx,
+			itemIndex,
+			`${label} Before`,
+			`is not later than ${label} After, so nothing could match`,
+		);
+	}
+	const set = after !== undefined || before !== undefined;
+	return {
+		set,
+		after,
+		holds: (value) => {
+			if (!set) return true;
+			const ms = conversationTimeMs(value);
+			return (
+				ms !== undefined &&
+				(after === undefined || ms >= after) &&
+				(before === undefined || ms < before)
+			);
+		},
+	};
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -137,25 +195,28 @@ export async function execute(
 			`Use ${CONVERSATION_STATUSES.join(', ')}.`,
 		);
 	}
-	const after = timeFilter(this, itemIndex, 'Started After', filters.startedAfter);
-	const before = timeFilter(this, itemIndex, 'Started Before', filters.startedBefore);
-	if (after !== undefined && before !== undefined && before <= after) {
-		throw fieldError(
-			this,
-			itemIndex,
-			'Started Before',
-			'is not later than Started After, so nothing could match',
-		);
-	}
+	const started = timeRange(
+		this,
+		itemIndex,
+		'Started',
+		filters.startedAfter,
+		filters.startedBefore,
+	);
+	const ended = timeRange(this, itemIndex, 'Ended', filters.endedAfter, filters.endedBefore);
 
-	const filtering = statuses.length > 0 || after !== undefined || before !== undefined;
+	const filtering = statuses.length > 0 || started.set || ended.set;
 	const keep = (record: IDataObject): boolean => {
 		if (statuses.length > 0 && !statuses.includes(String(record.status))) return false;
-		if (after === undefined && before === undefined) return true;
-		const started = conversationTimeMs(record.start_timestamp);
-		if (started === undefined) return false;
-		return (after === undefined || started >= after) && (before === undefined || started < before);
+		return started.holds(record.start_timestamp) && ended.holds(record.end_timestamp);
 	};
+	// The earliest start a conversation that can still match may have (see the assumption).
+	const earliest = Math.max(started.after ?? -Infinity, ended.after ?? -Infinity);
+	const last = Number.isFinite(earliest)
+		? (record: IDataObject): boolean => {
+				const start = conversationTimeMs(record.start_timestamp);
+				return start !== undefined && start < earliest - CONVERSATION_LIST_SLACK_MS;
+			}
+		: undefined;
 
 	const records = await paginate.call(this, {
 		path: '/v1/conversations',
@@ -164,6 +225,7 @@ export async function execute(
 		limit,
 		itemIndex,
 		keep: filtering ? keep : undefined,
+		last,
 	});
 	return records.map((record) => ({ json: simplify ? simplifyConversation(record) : record }));
 }
