@@ -86,6 +86,15 @@ const benches: Bench[] = [
 		},
 	},
 	{
+		name: 'triggerCost',
+		describe:
+			'FormantAI Trigger vs n8n’s Webhook node in its place, standard load, one process on Postgres and queue mode: WAL bytes per event, deliveries/s (BENCH_TOPOLOGIES=single,queue)',
+		run: async () => {
+			const { triggerCost } = await import('./triggerCost');
+			return await triggerCost((process.env.BENCH_TOPOLOGIES ?? 'single,queue').split(','));
+		},
+	},
+	{
 		name: 'package',
 		describe: 'packed size, runtime dependencies, load time of dist/ in a fresh process',
 		run: async () => {

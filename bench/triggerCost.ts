@@ -1,0 +1,303 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmarks drive real n8n processes on loopback and print, never shipped */
+import { randomUUID } from 'crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { loadavg, tmpdir } from 'os';
+import { basename, dirname, join, resolve } from 'path';
+
+import type { IConnections, INode } from 'n8n-workflow';
+
+import type * as E2e from '../e2e/lib';
+import type * as LoadLib from '../e2e/lib/load';
+import type { Postgres } from '../e2e/lib/postgres';
+import type * as QueueLib from '../e2e/lib/queue';
+import type { WebhookReceiver } from '../test/simulator';
+import { round, type Result } from './lib';
+
+type CredentialImport = E2e.CredentialImport;
+type N8nHome = E2e.N8nHome;
+type N8nInstall = E2e.N8nInstall;
+type WorkflowImport = E2e.WorkflowImport;
+
+/**
+ * The e2e tooling finds the repository's files next to its own (node_modules, e2e/harness,
+ * examples, the plain-JS spawn helper): compiled into .tools/, it is given links to them.
+ */
+function besideRepository(): void {
+	const tools = resolve(__dirname, '..');
+	if (basename(tools) !== '.tools') return;
+	const repo = dirname(tools);
+	for (const path of ['node_modules', 'e2e/harness', 'examples']) {
+		if (!existsSync(join(tools, path))) {
+			mkdirSync(dirname(join(tools, path)), { recursive: true });
+			symlinkSync(join(repo, path), join(tools, path));
+		}
+	}
+	copyFileSync(join(repo, 'e2e/lib/spawn.js'), join(tools, 'e2e/lib/spawn.js'));
+}
+
+let e2e: typeof E2e;
+let loadLib: typeof LoadLib;
+let queueLib: typeof QueueLib;
+let startPostgres: (install: N8nInstall) => Promise<Postgres>;
+let startWebhookReceiver: () => Promise<WebhookReceiver>;
+
+async function loadTooling(): Promise<void> {
+	besideRepository();
+	e2e = await import('../e2e/lib');
+	loadLib = await import('../e2e/lib/load');
+	queueLib = await import('../e2e/lib/queue');
+	({ startPostgres } = await import('../e2e/lib/postgres'));
+	({ startWebhookReceiver } = await import('../test/simulator'));
+}
+
+/**
+ * Issue 20 §4: what the trigger costs per event against n8n's own Webhook node in its place, on
+ * the same topology, in the same run: Postgres WAL bytes per event (everything n8n and the
+ * dedupe store wrote) and deliveries per second to the last finished execution. The standard
+ * load (1,000 events + 100 re-sends, 20 in flight; no forged or unsigned deliveries, which the
+ * Webhook node would run) goes to each workflow in turn, control first.
+ */
+
+const SECRET = 'whsec_trigger_cost';
+const CONTROL_PATH = 'formantai-cost-control';
+const TRIGGER_ID = 'formantaiCostT01';
+const CONTROL_ID = 'formantaiCostC01';
+
+/** n8n's Webhook node (answers at once, as the trigger does) → the same recorder as the trigger's. */
+function controlWorkflow(receiverUrl: string): WorkflowImport & { id: string } {
+	const trigger = loadLib.loadWorkflow(receiverUrl, CONTROL_ID);
+	const webhook: INode = {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path: CONTROL_PATH, options: {} },
+	};
+	const recorder = trigger.nodes.find((node) => node.name === 'Count run')!;
+	const counted: INode = {
+		...recorder,
+		parameters: {
+			...recorder.parameters,
+			jsonBody: '={{ JSON.stringify({ event_id: $json.body.event_id }) }}',
+		},
+	};
+	const connections: IConnections = {
+		Webhook: { main: [[{ node: 'Count run', type: 'main', index: 0 }]] },
+	};
+	return { ...trigger, name: 'Cost control', nodes: [webhook, counted], connections };
+}
+
+interface Run {
+	walBytesPerEvent: number;
+	deliveriesPerSecond: number;
+	distinctRuns: number;
+	runs: number;
+	load: string;
+}
+
+type Query = Postgres['query'];
+
+async function measure(
+	query: Query,
+	counter: WebhookReceiver,
+	urls: string[],
+	workflowId: string,
+	prefix: string,
+): Promise<Run> {
+	const before = counter.received.length;
+	const [{ lsn: start }] = await query<{ lsn: string }>('SELECT pg_current_wal_lsn() AS lsn');
+	const load = await loadLib.driveLoad({
+		urls,
+		secret: SECRET,
+		...loadLib.STANDARD_LOAD,
+		forged: 0,
+		unsigned: 0,
+		prefix,
+	});
+	const finished = await e2e.pollUntil(
+		`every accepted delivery to ${workflowId} finished`,
+		async () => {
+			const [row] = await query<{ done: string; open: string; last: string | null }>(
+				`SELECT count(*) FILTER (WHERE status NOT IN ('new','running','waiting')) AS done,
+				        count(*) FILTER (WHERE status IN ('new','running','waiting')) AS open,
+				        max("stoppedAt") AS last
+				   FROM execution_entity WHERE "workflowId" = $1`,
+				[workflowId],
+			);
+			return Number(row.open) === 0 && Number(row.done) >= load.accepted ? row : undefined;
+		},
+		{ timeoutMs: 20 * 60_000, intervalMs: 500 },
+	);
+	const [{ bytes }] = await query<{ bytes: string }>(
+		'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes',
+		[start],
+	);
+	const ids = loadLib.receivedEventIds(counter.received.slice(before));
+	const seconds = (Date.parse(String(finished.last)) - load.sendStartedAt) / 1000;
+	console.log(
+		`        ${workflowId}: ${bytes} WAL bytes, ${load.eventIds.length} events in ${seconds} s, ${ids.length} runs; load ${loadavg().join(' ')}`,
+	);
+	return {
+		walBytesPerEvent: Math.round(Number(bytes) / load.eventIds.length),
+		deliveriesPerSecond: round(load.eventIds.length / seconds, 1),
+		distinctRuns: new Set(ids).size,
+		runs: ids.length,
+		load: loadavg()
+			.map((l) => round(l, 1))
+			.join(' '),
+	};
+}
+
+function results(topology: string, trigger: Run, control: Run): Result[] {
+	const walRatio = round(trigger.walBytesPerEvent / control.walBytesPerEvent, 2);
+	const speedRatio = round(trigger.deliveriesPerSecond / control.deliveriesPerSecond, 2);
+	const note = `trigger ${trigger.runs} runs (${trigger.distinctRuns} distinct), load ${trigger.load}; control ${control.runs} runs, load ${control.load}`;
+	return [
+		{
+			bench: 'triggerCost',
+			metric: `${topology}: Postgres WAL per event`,
+			measured: trigger.walBytesPerEvent,
+			unit: 'B',
+			baseline: control.walBytesPerEvent,
+			ratio: walRatio,
+			target: '≤ 2× the Webhook node',
+			pass: walRatio <= 2,
+			note,
+		},
+		{
+			bench: 'triggerCost',
+			metric: `${topology}: deliveries/s to finished execution`,
+			measured: trigger.deliveriesPerSecond,
+			unit: '/s',
+			baseline: control.deliveriesPerSecond,
+			ratio: speedRatio,
+			target: '≥ 0.7× the Webhook node',
+			pass: speedRatio >= 0.7,
+			note,
+		},
+	];
+}
+
+/** `n8n import:<kind> --separate` against Postgres (the e2e helpers check sqlite). */
+async function importInto(
+	home: N8nHome,
+	env: Record<string, string>,
+	kind: 'credentials' | 'workflow',
+	items: Array<{ id?: string }>,
+): Promise<void> {
+	const dir = mkdtempSync(join(tmpdir(), 'formantai-cost-import-'));
+	try {
+		for (const item of items) writeFileSync(join(dir, `${item.id}.json`), JSON.stringify(item));
+		await e2e.runN8n(home, [`import:${kind}`, '--separate', `--input=${dir}`], {
+			env,
+			timeoutMs: 300_000,
+		});
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+interface Setup {
+	install: N8nInstall;
+	tarball: string;
+	counter: WebhookReceiver;
+	credentials: CredentialImport[];
+	trigger: WorkflowImport & { id: string };
+	control: WorkflowImport & { id: string };
+}
+
+async function singleProcess(setup: Setup): Promise<Result[]> {
+	const postgres = await startPostgres(setup.install);
+	const home = e2e.createN8nHome(setup.install);
+	let server: E2e.N8nServer | undefined;
+	try {
+		await e2e.installPackage(home, setup.tarball);
+		const env = postgres.n8nEnv;
+		await importInto(home, env, 'credentials', setup.credentials);
+		await importInto(home, env, 'workflow', [setup.trigger, setup.control]);
+		for (const id of [setup.trigger.id, setup.control.id])
+			await e2e.runN8n(home, ['publish:workflow', `--id=${id}`], { env });
+		server = await e2e.startServer(home, {
+			env,
+			webhooks: [e2e.triggerPath(setup.trigger), CONTROL_PATH],
+			readyTimeoutMs: 600_000,
+		});
+		const query = postgres.query.bind(postgres) as Query;
+		const control = await measure(
+			query,
+			setup.counter,
+			[server.webhookUrl(CONTROL_PATH)],
+			CONTROL_ID,
+			'evt_c1',
+		);
+		const trigger = await measure(
+			query,
+			setup.counter,
+			[server.webhookUrl(e2e.triggerPath(setup.trigger))],
+			TRIGGER_ID,
+			'evt_t1',
+		);
+		return results('one process on Postgres', trigger, control);
+	} finally {
+		await server?.stop();
+		await postgres.stop();
+		home.dispose();
+	}
+}
+
+async function queueMode(setup: Setup): Promise<Result[]> {
+	const queue = await queueLib.startQueue({
+		install: setup.install,
+		tarball: setup.tarball,
+		credentials: setup.credentials,
+		workflows: [setup.trigger, setup.control],
+		publish: [setup.trigger.id, setup.control.id],
+		log: (line) => console.log(`        [queue bring-up] ${line}`),
+	});
+	try {
+		const query = queue.postgres.query.bind(queue.postgres) as Query;
+		const urls = (path: string) => queue.webhookProcesses.map((p) => p.webhookUrl(path));
+		const control = await measure(query, setup.counter, urls(CONTROL_PATH), CONTROL_ID, 'evt_cq');
+		const trigger = await measure(
+			query,
+			setup.counter,
+			urls(e2e.triggerPath(setup.trigger)),
+			TRIGGER_ID,
+			'evt_tq',
+		);
+		return results('queue mode', trigger, control);
+	} finally {
+		await queue.stop();
+	}
+}
+
+export async function triggerCost(topologies = ['single', 'queue']): Promise<Result[]> {
+	await loadTooling();
+	const install = await e2e.ensureN8n({ log: (line) => console.log(`        [install] ${line}`) });
+	const scratch = mkdtempSync(join(tmpdir(), 'formantai-cost-'));
+	const counter = await startWebhookReceiver();
+	counter.respond(() => 200);
+	try {
+		const setup: Setup = {
+			install,
+			tarball: await e2e.packPackage(resolve(__dirname, '..', '..'), scratch),
+			counter,
+			credentials: e2e.exampleCredentials({
+				baseUrl: 'http://127.0.0.1:9',
+				apiKey: 'unused',
+				webhookSecret: SECRET,
+			}),
+			trigger: loadLib.loadWorkflow(counter.url, TRIGGER_ID),
+			control: controlWorkflow(counter.url),
+		};
+		const out: Result[] = [];
+		if (topologies.includes('single')) out.push(...(await singleProcess(setup)));
+		if (topologies.includes('queue')) out.push(...(await queueMode(setup)));
+		return out;
+	} finally {
+		await counter.close();
+		rmSync(scratch, { recursive: true, force: true });
+	}
+}
