@@ -1,6 +1,13 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmarks drive real n8n processes on loopback and print, never shipped */
-import { randomUUID } from 'crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'fs';
 import { loadavg, tmpdir } from 'os';
 import { basename, dirname, join, resolve } from 'path';
 
@@ -66,15 +73,7 @@ const CONTROL_ID = 'formantaiCostC01';
 /** n8n's Webhook node (answers at once, as the trigger does) → the same recorder as the trigger's. */
 function controlWorkflow(receiverUrl: string): WorkflowImport & { id: string } {
 	const trigger = loadLib.loadWorkflow(receiverUrl, CONTROL_ID);
-	const webhook: INode = {
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path: CONTROL_PATH, options: {} },
-	};
+	const webhook = loadLib.webhookNode(CONTROL_PATH);
 	const recorder = trigger.nodes.find((node) => node.name === 'Count run')!;
 	const counted: INode = {
 		...recorder,

@@ -7,8 +7,7 @@ import type { IConnections, INode } from 'n8n-workflow';
 
 import type { Simulator } from '../../test/simulator';
 import type { WorkflowImport } from './cli';
-import { EXAMPLE_CREDENTIALS } from './examples';
-import { driveLoad, type LoadResult } from './load';
+import { driveLoad, formantAiTriggerNode, webhookNode, type LoadResult } from './load';
 
 /**
  * The fault runs of issue 20: outcomes of real simulator conversations delivered as FormantAI
@@ -135,21 +134,7 @@ export function triggerFaultWorkflow(
 	destinationUrl: string,
 	id: string,
 ): WorkflowImport & { id: string } {
-	const trigger: INode = {
-		id: randomUUID(),
-		name: 'FormantAI Trigger',
-		type: 'n8n-nodes-formantai.formantAiTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: {},
-		credentials: {
-			formantAiWebhookApi: {
-				id: EXAMPLE_CREDENTIALS.webhook.id,
-				name: EXAMPLE_CREDENTIALS.webhook.name,
-			},
-		},
-	};
+	const trigger = formantAiTriggerNode();
 	return slowWorkflow(id, `Faults: trigger ${id}`, trigger, destinationUrl, {
 		eventId: '$json.event_id',
 		conversationId: '$json.conversation_id',
@@ -163,15 +148,7 @@ export function controlFaultWorkflow(
 	id: string,
 	path: string,
 ): WorkflowImport & { id: string } {
-	const webhook: INode = {
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, options: {} },
-	};
+	const webhook = webhookNode(path);
 	return slowWorkflow(id, `Faults: control ${id}`, webhook, destinationUrl, {
 		eventId: '$json.body.event_id',
 		conversationId: '$json.body.data.call.conversation_id',

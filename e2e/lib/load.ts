@@ -264,9 +264,9 @@ export function percentile(values: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** FormantAI Trigger (example credential, default options) → HTTP Request POSTing event_id to `receiverUrl`. */
-export function loadWorkflow(receiverUrl: string, id: string): WorkflowImport & { id: string } {
-	const trigger: INode = {
+/** FormantAI Trigger with the example webhook credential and default options (`<webhookId>/webhook`). */
+export function formantAiTriggerNode(): INode {
+	return {
 		id: randomUUID(),
 		name: 'FormantAI Trigger',
 		type: 'n8n-nodes-formantai.formantAiTrigger',
@@ -281,6 +281,24 @@ export function loadWorkflow(receiverUrl: string, id: string): WorkflowImport & 
 			},
 		},
 	};
+}
+
+/** n8n's own Webhook node on POST `path`, answering at once: the control in the trigger's place. */
+export function webhookNode(path: string): INode {
+	return {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, options: {} },
+	};
+}
+
+/** FormantAI Trigger (example credential, default options) → HTTP Request POSTing event_id to `receiverUrl`. */
+export function loadWorkflow(receiverUrl: string, id: string): WorkflowImport & { id: string } {
+	const trigger = formantAiTriggerNode();
 	const receiver: INode = {
 		id: randomUUID(),
 		name: 'Count run',
