@@ -168,6 +168,7 @@ describe('a person approves each FormantAI call an AI agent wants to place (real
 		let started = Date.now();
 		await installPackage(home, await packPackage(repoRoot, scratch));
 		measurements['pack + install our package'] = seconds(Date.now() - started);
+		started = Date.now();
 		await importCredentials(home, [
 			...exampleCredentials({
 				baseUrl: sim.url,
@@ -197,6 +198,7 @@ describe('a person approves each FormantAI call an AI agent wants to place (real
 			runs.map((run) => run.workflow),
 		);
 		for (const run of runs) await publishWorkflow(home, run.workflow.id!);
+		measurements['import credentials + workflows, publish 3'] = seconds(Date.now() - started);
 
 		started = Date.now();
 		server = await startServer(home, {
