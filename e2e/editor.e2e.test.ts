@@ -184,6 +184,24 @@ describe('n8n 2.41.1 editor in headless Chromium', () => {
 		await page().screenshot({ path: join(shots, 'canvas-example.png') });
 	});
 
+	it('shows example 7: the approval gate between the AI Agent and Place a call', async () => {
+		const workflow = example(examples, '7-');
+		await step('open example 7', async () => {
+			await page().goto(`${server!.url}/workflow/${workflow.id}`);
+			for (const node of workflow.nodes.filter((n) => !n.type.endsWith('.stickyNote'))) {
+				await page()
+					.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`)
+					.waitFor({ timeout: PAGE_LOAD_TIMEOUT_MS });
+			}
+		});
+		// n8n draws the gate as a tool of the agent with Place a call as its own tool.
+		const gate = page().locator(
+			'[data-test-id="canvas-node"][data-node-name="Ask a person to approve"]',
+		);
+		await expect(gate.isVisible()).resolves.toBe(true);
+		await page().screenshot({ path: join(shots, 'approval-gate.png') });
+	});
+
 	it('nodes panel: finds FormantAI by name and by the words users type, with the icon, every event and every action', async () => {
 		await newWorkflow(page(), server!.url);
 		await step('nodes panel search', async () => {

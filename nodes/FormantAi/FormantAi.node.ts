@@ -28,6 +28,21 @@ export class FormantAi implements INodeType {
 			'Place AI voice calls, read conversations and recordings, run CSV campaigns and transcribe audio with FormantAI',
 		defaults: { name: 'FormantAI' },
 		usableAsTool: true,
+		// Read by n8n's AI workflow builder only (never shown in the editor).
+		builderHint: {
+			searchHint:
+				'Use Call > Create to phone one person now (one call per input item; each item needs the number with its country code and the agent ID). Use Batch > Create for a campaign of many numbers at once (CSV or many items, one upload). To act on how calls ended, start a second workflow with the FormantAI Trigger (it receives outcome events) instead of waiting; Call > Create with Wait for Outcome suits a single short call. As an AI Agent tool, Call > Create and Batch > Create refuse to dial unless Calling Safety > Allowed Destinations lists the allowed country codes or numbers, so always set it; put the tool behind a human approval node when a person must confirm each call.',
+			relatedNodes: [
+				{
+					nodeType: 'n8n-nodes-formantai.formantAiTrigger',
+					relationHint: 'Receives the outcome of calls placed by this node (ended, analysed, failed)',
+				},
+				{
+					nodeType: '@n8n/n8n-nodes-langchain.agent',
+					relationHint: 'Can use this node as a tool to place or look up calls',
+				},
+			],
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'formantAiApi', required: true }],
