@@ -86,7 +86,8 @@ function isModeConflict(error: unknown): boolean {
 /** Two processes creating the lock row at the same moment: the second insert fails on its key. */
 function isInsertRace(error: unknown): boolean {
 	return (
-		error instanceof Error && /duplicate key|unique constraint|SQLITE_CONSTRAINT/i.test(error.message)
+		error instanceof Error &&
+		/duplicate key|unique constraint|SQLITE_CONSTRAINT/i.test(error.message)
 	);
 }
 
@@ -96,7 +97,7 @@ function storeError(ctx: Ctx, error: unknown): NodeOperationError {
 	const message = error instanceof Error ? error.message : String(error);
 	// The database's own words in the description: n8n swaps some of them for a generic message.
 	return new NodeOperationError(ctx.getNode(), error as Error, {
-		description: `n8n’s dedupe store (its database) failed while recording the event as processed: ${message}. FormantAI re-sends events whose delivery failed; check n8n’s database.`,
+		description: `n8n’s dedupe store (its database) failed while recording the event as processed: ${message}. Check n8n’s database. FormantAI had its answer and will not send this event again: retry this execution once the database answers, or let the catch-up (example 9) deliver the outcome.`,
 	});
 }
 
@@ -234,7 +235,7 @@ export async function acquire(ctx: Ctx): Promise<Held> {
 		}
 		if (runtime.now() - started >= LOCK_WAIT_MS) {
 			throw new NodeOperationError(ctx.getNode(), 'Could not record the event as processed', {
-				description: `Another execution held the trigger’s dedupe lock for over ${LOCK_WAIT_MS / 1000} s and is still alive (its database writes are slow or stuck). Check n8n’s database; FormantAI re-sends events whose delivery failed.`,
+				description: `Another execution held the trigger’s dedupe lock for over ${LOCK_WAIT_MS / 1000} s and is still alive (its database writes are slow or stuck). Check n8n’s database. FormantAI had its answer and will not send this event again: retry this execution once the database answers, or let the catch-up (example 9) deliver the outcome.`,
 			});
 		}
 		const [min, max] = POLL_MS;
@@ -250,7 +251,7 @@ export async function confirm(ctx: Ctx, held: Held): Promise<void> {
 	if (!held.lost && runtime.now() - held.confirmedAt >= HOLD_LIMIT_MS) await renew(ctx, held);
 	if (held.lost || runtime.now() - held.confirmedAt >= HOLD_LIMIT_MS) {
 		throw new NodeOperationError(ctx.getNode(), 'Could not record the event as processed', {
-			description: `This execution held the trigger’s dedupe lock for over ${HOLD_LIMIT_MS / 1000} s without reaching n8n’s database, so another may have taken it; the event was not recorded and this execution stops here. FormantAI re-sends events whose delivery failed.`,
+			description: `This execution held the trigger’s dedupe lock for over ${HOLD_LIMIT_MS / 1000} s without reaching n8n’s database, so another may have taken it; the event was not recorded and this execution stops here. FormantAI had its answer and will not send this event again: retry this execution once the database answers, or let the catch-up (example 9) deliver the outcome.`,
 		});
 	}
 }
