@@ -1,5 +1,4 @@
 import type {
-	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IDataObject,
@@ -28,9 +27,8 @@ import {
 } from './event';
 import { triggerExecute } from './execute';
 import { runtime } from '../FormantAi/transport';
-import { SIGNATURE_HEADER, verifySignature } from './signature';
-
-export const WEBHOOK_CREDENTIAL = 'formantAiWebhookApi';
+import { checkSignature } from './secret';
+import { SIGNATURE_HEADER } from './signature';
 
 /** n8n's own default request size limit (N8N_PAYLOAD_SIZE_MAX, 16 MiB); larger bodies get 413. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -42,9 +40,6 @@ const SIGNATURE_PROBLEMS = {
 	mismatch:
 		'The X-FormantAI-Signature does not match the body. Check that the Webhook Secret in FormantAI and in the credential are the same.',
 };
-
-const NO_CREDENTIAL =
-	'The FormantAI Trigger verifies signatures but has no usable FormantAI Webhook Secret API credential: select one with the Webhook Secret of the target in FormantAI.';
 
 type RequestWithRawBody = { rawBody?: unknown; readRawBody?: () => Promise<void> };
 
@@ -63,30 +58,6 @@ async function rawBodyOf(request: RequestWithRawBody): Promise<Buffer | undefine
 	if (Buffer.isBuffer(raw)) return raw;
 	if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
 	return undefined;
-}
-
-type SecretLookup = { ok: true; secret: string } | { ok: false; problem: string };
-
-/** The secret of the selected credential, or why there is none to verify with. */
-async function webhookSecret(ctx: IWebhookFunctions): Promise<SecretLookup> {
-	if (!ctx.getNode().credentials?.[WEBHOOK_CREDENTIAL]) {
-		return { ok: false, problem: NO_CREDENTIAL };
-	}
-	let credentials: ICredentialDataDecryptedObject | undefined;
-	try {
-		credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(WEBHOOK_CREDENTIAL);
-	} catch {
-		return { ok: false, problem: NO_CREDENTIAL };
-	}
-	const secret = typeof credentials?.secret === 'string' ? credentials.secret : '';
-	if (secret === '') {
-		return {
-			ok: false,
-			problem:
-				'The FormantAI Webhook Secret API credential has an empty secret, so no delivery can be verified.',
-		};
-	}
-	return { ok: true, secret };
 }
 
 function filtersOf(ctx: IWebhookFunctions): Filters {
@@ -223,8 +194,6 @@ export class FormantAiTrigger implements INodeType {
 		// value this version does not know, never accepts unsigned deliveries.
 		const verify = this.getNodeParameter('authentication', 'webhookSecret') !== 'none';
 		if (verify) {
-			const lookup = await webhookSecret(this);
-			if (!lookup.ok) return refuse(401, 'invalid_signature', lookup.problem);
 			if (raw === undefined) {
 				return refuse(
 					401,
@@ -232,8 +201,12 @@ export class FormantAiTrigger implements INodeType {
 					'The raw request body could not be read to verify it.',
 				);
 			}
-			const check = verifySignature(raw, this.getHeaderData()[SIGNATURE_HEADER], lookup.secret);
-			if (!check.ok) return refuse(401, 'invalid_signature', SIGNATURE_PROBLEMS[check.reason]);
+			const check = await checkSignature(this, raw, this.getHeaderData()[SIGNATURE_HEADER]);
+			if (!check.ok) {
+				const problem =
+					check.reason === 'credential' ? check.problem : SIGNATURE_PROBLEMS[check.reason];
+				return refuse(401, 'invalid_signature', problem);
+			}
 		}
 
 		const parsed = parseEvent(raw, raw === undefined ? this.getBodyData() : undefined);

@@ -31,11 +31,18 @@ interface Waiting {
 export type Claims = Map<string, { waiting: Waiting[]; busy: boolean }>;
 const processClaims: Claims = new Map();
 
-async function claimBatch(batch: Waiting[]): Promise<void> {
-	const ctx = batch[0].ctx;
-	const ids = [...new Set(batch.map((waiting) => waiting.eventId))];
+/**
+ * One write for the claims waiting in this process. The batch is taken once the lock is held:
+ * claims that arrived while another process held it go in the same write, which keeps the number
+ * of rewrites of the ID list (its whole size in the database's log each time) low in queue mode.
+ */
+async function claimBatch(waiting: Waiting[]): Promise<void> {
+	const ctx = waiting[0].ctx;
+	let batch: Waiting[] = [];
 	try {
 		const held = await acquire(ctx);
+		batch = waiting.splice(0, MAX_BATCH);
+		const ids = [...new Set(batch.map((claim) => claim.eventId))];
 		let fresh: Set<string>;
 		try {
 			await confirm(ctx, held);
@@ -49,16 +56,17 @@ async function claimBatch(batch: Waiting[]): Promise<void> {
 			await release(ctx, held).catch(() => undefined);
 		}
 		// The first delivery of an ID in the batch wins; its copies in the same batch do not.
-		for (const waiting of batch) waiting.settle({ won: fresh.delete(waiting.eventId) });
+		for (const claim of batch) claim.settle({ won: fresh.delete(claim.eventId) });
 	} catch (error) {
-		for (const waiting of batch) waiting.settle({ error });
+		if (batch.length === 0) batch = waiting.splice(0, MAX_BATCH);
+		for (const claim of batch) claim.settle({ error });
 	}
 }
 
 async function drain(claims: Claims, key: string): Promise<void> {
 	const slot = claims.get(key)!;
 	slot.busy = true;
-	while (slot.waiting.length > 0) await claimBatch(slot.waiting.splice(0, MAX_BATCH));
+	while (slot.waiting.length > 0) await claimBatch(slot.waiting);
 	claims.delete(key);
 }
 

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-formantai-signature';
 
@@ -8,8 +9,19 @@ export type SignatureCheck =
 	| { ok: true }
 	| { ok: false; reason: 'missing' | 'malformed' | 'mismatch' };
 
-function expectedSignature(rawBody: Buffer, secret: string): Buffer {
-	return Buffer.from(`sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`);
+function expectedSignature(rawBody: Buffer, key: KeyObject): Buffer {
+	return Buffer.from(`sha256=${createHmac('sha256', key).update(rawBody).digest('hex')}`);
+}
+
+/**
+ * The keys a secret verifies with. A secret pasted with a stray space or newline still verifies:
+ * both keys come from the user's own secret, so accepting either gives an attacker nothing. Key
+ * objects, so that a process keeping them shows no secret when they are printed.
+ */
+export function signingKeys(secret: string): KeyObject[] {
+	const trimmed = secret.trim();
+	const texts = trimmed !== secret && trimmed !== '' ? [secret, trimmed] : [secret];
+	return texts.map((text) => createSecretKey(Buffer.from(text, 'utf8')));
 }
 
 /**
@@ -20,17 +32,14 @@ function expectedSignature(rawBody: Buffer, secret: string): Buffer {
 export function verifySignature(
 	rawBody: Buffer,
 	header: string | string[] | undefined,
-	secret: string,
+	secret: string | readonly KeyObject[],
 ): SignatureCheck {
 	const value = Array.isArray(header) ? header[0] : header;
 	if (typeof value !== 'string' || value.trim() === '') return { ok: false, reason: 'missing' };
 	const given = value.trim();
 	if (!SIGNATURE_FORMAT.test(given)) return { ok: false, reason: 'malformed' };
 	const received = Buffer.from(`sha256=${given.slice(7).toLowerCase()}`);
-	// A secret pasted with a stray space or newline still verifies: both keys come from the user's
-	// own secret, so accepting either gives an attacker nothing.
-	const keys =
-		secret.trim() !== secret && secret.trim() !== '' ? [secret, secret.trim()] : [secret];
+	const keys = typeof secret === 'string' ? signingKeys(secret) : secret;
 	let match = false;
 	for (const key of keys) {
 		const expected = expectedSignature(rawBody, key);

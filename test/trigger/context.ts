@@ -18,6 +18,7 @@ import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } fr
 
 import { FormantAiTrigger } from '../../nodes/FormantAiTrigger/FormantAiTrigger.node';
 import { runtime } from '../../nodes/FormantAi/transport';
+import { forgetSecrets } from '../../nodes/FormantAiTrigger/secret';
 import { engineAdditionalData } from '../harness';
 import { TestCredentialsHelper } from '../harness/credentials';
 import { MemoryDedupe, SwitchableDedupe } from './dedupeStore';
@@ -57,6 +58,13 @@ export interface MockOptions {
 	mode?: 'webhook' | 'manual';
 	/** getCredentials throws (a credential deleted or not decryptable). */
 	credentialFails?: boolean;
+	/**
+	 * Keep the Webhook Secrets this process read in earlier calls (default: every call plays a
+	 * fresh n8n process, which has read none).
+	 */
+	keepSecrets?: boolean;
+	/** Counts the reads of the webhook secret credential. */
+	credentialReads?: { count: number };
 	/** The node as saved before the Authentication parameter existed (parameter absent). */
 	legacyWithoutAuthentication?: boolean;
 }
@@ -155,8 +163,10 @@ export async function callWebhook(
 		end: jest.fn(() => response),
 	};
 	const request = { method: 'POST', headers, rawBody: raw, body: delivery.body ?? {} };
+	if (!options.keepSecrets) forgetSecrets();
 	const context = mock<IWebhookFunctions>({
 		getNode: () => node,
+		getWorkflow: () => ({ id: 'w', active: true }),
 		getMode: () => (options.mode === 'manual' ? 'manual' : 'webhook'),
 		getWebhookName: () => 'default',
 		getRequestObject: () => request as never,
@@ -166,6 +176,7 @@ export async function callWebhook(
 		getNodeParameter: ((name: string, fallback?: unknown) =>
 			node.parameters[name] ?? fallback) as IWebhookFunctions['getNodeParameter'],
 		getCredentials: (async (type: string) => {
+			if (options.credentialReads) options.credentialReads.count++;
 			if (
 				type === 'formantAiWebhookApi' &&
 				options.secret !== undefined &&

@@ -101,7 +101,7 @@ describe("claiming an event across processes (n8n's dedupe store, queue-mode wor
 		expect(await time.run(claim(seen, 'evt_q7', workers[1]))).toBe(false);
 	});
 
-	it('a burst in one process goes to the store together: 100 claims, 2 writes of the ID list', async () => {
+	it('a burst in one process goes to the store together: 100 claims, 1 write of the ID list', async () => {
 		const seen = new MemoryDedupe();
 		seen.pause = roundTrip;
 		const record = seen.checkProcessedAndRecord.bind(seen);
@@ -118,10 +118,34 @@ describe("claiming an event across processes (n8n's dedupe store, queue-mode wor
 		);
 		expect(won.filter(Boolean)).toHaveLength(50);
 		expect(won.slice(0, 50).every(Boolean)).toBe(true);
-		// The first claim goes alone; the 99 that arrived while it was in flight go as one, each ID
-		// once (the first one's copy included, refused by the store).
-		expect(sizes).toEqual([1, 50]);
+		// The batch is taken once the lock is held: all 100 claims go as one, each ID once.
+		expect(sizes).toEqual([50]);
 		expect(one.size).toBe(0);
+	});
+
+	it('claims that arrive while another process holds the lock go in one write', async () => {
+		const seen = new MemoryDedupe();
+		seen.pause = roundTrip;
+		const sizes: number[] = [];
+		const slowWrite: ExecutionOptions = {
+			transit: async (phase, name, args) => {
+				if (phase === 'send' && name === 'checkProcessedAndRecord' && args[1] === 'node') {
+					sizes.push((args[0] as unknown[]).length);
+					await time.sleep(1_000);
+				}
+			},
+		};
+		const [a, b] = [worker(), worker()];
+		const first = claim(seen, 'evt_a0', a, slowWrite);
+		// Worker B gets ten events, one after another, while A holds the lock.
+		const later = Array.from({ length: 10 }, async (_, i) => {
+			await time.sleep(10 + i * 50);
+			return await claim(seen, `evt_b${i}`, b, slowWrite);
+		});
+		const won = await time.run(Promise.all([first, ...later]));
+		expect(won.every(Boolean)).toBe(true);
+		expect(sizes).toEqual([1, 10]);
+		expect(seen.list(contextData)).toHaveLength(11);
 	});
 
 	it('the first claim ever, on two processes at once: one creates the lock row, the other waits and follows', async () => {

@@ -1,7 +1,12 @@
+/* eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test: prints key objects to check they hide the secret */
+import { inspect } from 'node:util';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { EVENT_TYPES, MAX_REPLAY_WINDOW_SECONDS } from '../../nodes/FormantAiTrigger/event';
 import { SEEN_CAPACITY } from '../../nodes/FormantAiTrigger/dedupe';
+import { forgetSecrets, SECRET_REUSE_MS } from '../../nodes/FormantAiTrigger/secret';
+import { signingKeys } from '../../nodes/FormantAiTrigger/signature';
 import { callWebhook, FIXTURE_NOW, N8N_STARTED_BODY, trigger } from './context';
 import { MemoryDedupe } from './dedupeStore';
 import { completedEvent, delivery, outcomeEvent, SECRET, sign } from './fixtures';
@@ -173,6 +178,86 @@ describe('FormantAI Trigger webhook (mocked context)', () => {
 				{ parameters: UNSIGNED },
 			);
 			expect(out.started).toBe(true);
+		});
+	});
+
+	describe('Webhook Secret, read once per period in a process', () => {
+		const NEW_SECRET = 'whsec_rotated_secret';
+		const at = (ms: number, secret: string, reads: { count: number }, more = {}) => ({
+			secret,
+			now: FIXTURE_NOW + ms,
+			keepSecrets: true,
+			credentialReads: reads,
+			...more,
+		});
+		beforeEach(() => forgetSecrets());
+
+		it(`reads the credential once per ${SECRET_REUSE_MS / 1000} s, not once per delivery`, async () => {
+			const reads = { count: 0 };
+			for (let i = 0; i < 20; i++) {
+				const out = await callWebhook(delivery(completedEvent()), at(i * 100, SECRET, reads));
+				expect(out.started).toBe(true);
+			}
+			expect(reads.count).toBe(1);
+			await callWebhook(delivery(completedEvent()), at(SECRET_REUSE_MS, SECRET, reads));
+			expect(reads.count).toBe(2);
+		});
+
+		it('a new secret verifies at once; the old one verifies for at most the reuse period', async () => {
+			const reads = { count: 0 };
+			await callWebhook(delivery(completedEvent()), at(0, SECRET, reads));
+			// The credential now holds the new secret; FormantAI may still send with the old one.
+			const old = await callWebhook(delivery(completedEvent()), at(5_000, NEW_SECRET, reads));
+			expect([old.status, reads.count]).toEqual([200, 1]);
+			const fresh = await callWebhook(
+				delivery(completedEvent(), NEW_SECRET),
+				at(6_000, NEW_SECRET, reads),
+			);
+			expect([fresh.status, fresh.started, reads.count]).toEqual([200, true, 2]);
+			const late = await callWebhook(delivery(completedEvent()), at(6_001, NEW_SECRET, reads));
+			expect(late.status).toBe(401);
+			expect(JSON.stringify(late.body)).toContain('does not match');
+		});
+
+		it('an old secret is refused once the period is over, even with no new delivery between', async () => {
+			const reads = { count: 0 };
+			await callWebhook(delivery(completedEvent()), at(0, SECRET, reads));
+			const out = await callWebhook(
+				delivery(completedEvent()),
+				at(SECRET_REUSE_MS, NEW_SECRET, reads),
+			);
+			expect([out.status, out.started, reads.count]).toEqual([401, false, 2]);
+		});
+
+		it('a credential deleted or emptied stops verifying within the period', async () => {
+			const reads = { count: 0 };
+			await callWebhook(delivery(completedEvent()), at(0, SECRET, reads));
+			const deleted = await callWebhook(
+				delivery(completedEvent()),
+				at(SECRET_REUSE_MS, SECRET, reads, { credentialFails: true }),
+			);
+			expect(deleted.status).toBe(401);
+			expect(JSON.stringify(deleted.body)).toContain('no usable FormantAI Webhook Secret');
+			const emptied = await callWebhook(delivery(completedEvent()), at(SECRET_REUSE_MS, '', reads));
+			expect(emptied.status).toBe(401);
+			expect(JSON.stringify(emptied.body)).toContain('empty secret');
+		});
+
+		it('checks every delivery that does not verify against a fresh read', async () => {
+			const reads = { count: 0 };
+			await callWebhook(delivery(completedEvent()), at(0, SECRET, reads));
+			for (let i = 1; i <= 3; i++) {
+				const out = await callWebhook(delivery(completedEvent(), 'forged'), at(i, SECRET, reads));
+				expect(out.status).toBe(401);
+			}
+			expect(reads.count).toBe(4);
+		});
+
+		it('keeps key objects, which print and serialise without the secret', () => {
+			const keys = signingKeys(`${SECRET}\n`);
+			expect(keys).toHaveLength(2);
+			expect(inspect(keys, { showHidden: true, depth: 5 })).not.toContain(SECRET);
+			expect(JSON.stringify(keys)).not.toContain(SECRET);
 		});
 	});
 
