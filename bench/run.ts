@@ -166,8 +166,11 @@ async function main(): Promise<void> {
 				if (r.note) console.log(`        ${r.note}`);
 			}
 			all.push(...results);
-			// BENCH_CAMPAIGN_ONLY measures half of the campaign's rows; the other half stays.
-			const partial = bench.name === 'campaign' && process.env.BENCH_CAMPAIGN_ONLY !== undefined;
+			// BENCH_CAMPAIGN_ONLY measures half of the campaign's rows; the other half stays. The
+			// trigger's cost rows are per topology and n8n settings: a run replaces only its own.
+			const partial =
+				(bench.name === 'campaign' && process.env.BENCH_CAMPAIGN_ONLY !== undefined) ||
+				bench.name === 'triggerCost';
 			file = mergeRows(file, bench.name, rowsFromResults(bench.name, results, run), partial);
 		} catch (error) {
 			// A failed run keeps the benchmark's last figures in the results file.

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmarks drive real n8n processes on loopback and print, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, no-console -- benchmarks drive real n8n processes on loopback and print, never shipped */
 import {
 	copyFileSync,
 	existsSync,
@@ -8,6 +8,7 @@ import {
 	symlinkSync,
 	writeFileSync,
 } from 'fs';
+import { execFileSync } from 'child_process';
 import { loadavg, tmpdir } from 'os';
 import { basename, dirname, join, resolve } from 'path';
 
@@ -18,6 +19,7 @@ import type * as LoadLib from '../e2e/lib/load';
 import type { Postgres } from '../e2e/lib/postgres';
 import type * as QueueLib from '../e2e/lib/queue';
 import type { WebhookReceiver } from '../test/simulator';
+import { SEEN_CAPACITY } from '../nodes/FormantAiTrigger/dedupe';
 import { round, type Result } from './lib';
 
 type CredentialImport = E2e.CredentialImport;
@@ -98,6 +100,24 @@ interface Run {
 
 type Query = Postgres['query'];
 
+/**
+ * Fills the trigger node's ID list to its capacity, as after a day of traffic: each claim then
+ * rewrites a full list, which the standard load (from an empty list) does not show.
+ */
+async function fillIdList(query: Query, trigger: WorkflowImport & { id: string }): Promise<void> {
+	const node = trigger.nodes.find((n) => n.type.endsWith('.formantAiTrigger'))!;
+	// Built by Postgres itself (the query helper passes parameters on a command line): n8n's own
+	// form, md5 in base64 per ID.
+	await query(
+		`INSERT INTO processed_data ("workflowId", context, value)
+		 SELECT $1, $2, json_build_object('mode', 'entries', 'data',
+		          json_agg(encode(decode(md5('evt_history_' || i), 'hex'), 'base64') ORDER BY i))::text
+		   FROM generate_series(1, $3::int) AS i
+		 ON CONFLICT ("workflowId", context) DO UPDATE SET value = EXCLUDED.value`,
+		[trigger.id, `n:${node.id}`, SEEN_CAPACITY],
+	);
+}
+
 async function measure(
 	query: Query,
 	counter: WebhookReceiver,
@@ -106,6 +126,10 @@ async function measure(
 	prefix: string,
 ): Promise<Run> {
 	const before = counter.received.length;
+	const [{ earlier }] = await query<{ earlier: string }>(
+		'SELECT count(*) AS earlier FROM execution_entity WHERE "workflowId" = $1',
+		[workflowId],
+	);
 	const [{ lsn: start }] = await query<{ lsn: string }>('SELECT pg_current_wal_lsn() AS lsn');
 	const load = await loadLib.driveLoad({
 		urls,
@@ -125,7 +149,8 @@ async function measure(
 				   FROM execution_entity WHERE "workflowId" = $1`,
 				[workflowId],
 			);
-			return Number(row.open) === 0 && Number(row.done) >= load.accepted ? row : undefined;
+			const done = Number(row.done) - Number(earlier);
+			return Number(row.open) === 0 && done >= load.accepted ? row : undefined;
 		},
 		{ timeoutMs: 20 * 60_000, intervalMs: 500 },
 	);
@@ -149,14 +174,15 @@ async function measure(
 	};
 }
 
-function results(topology: string, trigger: Run, control: Run): Result[] {
+function results(topology: string, trigger: Run, control: Run, full: Run): Result[] {
+	const bench = `Trigger cost, ${topology}, standard load (1,000 events + 100 re-sends, 20 in flight)`;
 	const walRatio = round(trigger.walBytesPerEvent / control.walBytesPerEvent, 2);
 	const speedRatio = round(trigger.deliveriesPerSecond / control.deliveriesPerSecond, 2);
 	const note = `trigger ${trigger.runs} runs (${trigger.distinctRuns} distinct), load ${trigger.load}; control ${control.runs} runs, load ${control.load}`;
 	return [
 		{
-			bench: 'triggerCost',
-			metric: `${topology}: Postgres WAL per event`,
+			bench,
+			metric: 'Postgres WAL bytes per event, FormantAI Trigger vs n8n’s Webhook node in its place',
 			measured: trigger.walBytesPerEvent,
 			unit: 'B',
 			baseline: control.walBytesPerEvent,
@@ -166,8 +192,9 @@ function results(topology: string, trigger: Run, control: Run): Result[] {
 			note,
 		},
 		{
-			bench: 'triggerCost',
-			metric: `${topology}: deliveries/s to finished execution`,
+			bench,
+			metric:
+				'deliveries per second to finished execution, FormantAI Trigger vs n8n’s Webhook node',
 			measured: trigger.deliveriesPerSecond,
 			unit: '/s',
 			baseline: control.deliveriesPerSecond,
@@ -175,6 +202,17 @@ function results(topology: string, trigger: Run, control: Run): Result[] {
 			target: '≥ 0.7× the Webhook node',
 			pass: speedRatio >= 0.7,
 			note,
+		},
+		{
+			bench,
+			metric: `Postgres WAL bytes per event with the trigger’s ID list full (${SEEN_CAPACITY.toLocaleString('en')} IDs), vs the Webhook node`,
+			measured: full.walBytesPerEvent,
+			unit: 'B',
+			baseline: control.walBytesPerEvent,
+			ratio: round(full.walBytesPerEvent / control.walBytesPerEvent, 2),
+			target: '≤ 2× the Webhook node',
+			pass: full.walBytesPerEvent / control.walBytesPerEvent <= 2,
+			note: `${full.runs} runs (${full.distinctRuns} distinct), ${full.deliveriesPerSecond} deliveries/s, load ${full.load}`,
 		},
 	];
 }
@@ -198,7 +236,25 @@ async function importInto(
 	}
 }
 
+/**
+ * n8n settings for every process of the run, from BENCH_N8N_SETTINGS
+ * ("N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true,..."): both workflows run under them.
+ */
+function n8nSettings(): Record<string, string> {
+	const pairs = (process.env.BENCH_N8N_SETTINGS ?? '').split(',').filter((p) => p.includes('='));
+	return Object.fromEntries(
+		pairs.map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()]),
+	);
+}
+
+/** The topology's name in the results, with the settings it ran under. */
+function named(topology: string, settings: Record<string, string>): string {
+	const extra = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
+	return extra.length === 0 ? topology : `${topology}, ${extra.join(', ')}`;
+}
+
 interface Setup {
+	settings: Record<string, string>;
 	install: N8nInstall;
 	tarball: string;
 	counter: WebhookReceiver;
@@ -209,7 +265,7 @@ interface Setup {
 
 async function singleProcess(setup: Setup): Promise<Result[]> {
 	const postgres = await startPostgres(setup.install);
-	const home = e2e.createN8nHome(setup.install);
+	const home = e2e.createN8nHome(setup.install, { settings: setup.settings });
 	let server: E2e.N8nServer | undefined;
 	try {
 		await e2e.installPackage(home, setup.tarball);
@@ -238,7 +294,15 @@ async function singleProcess(setup: Setup): Promise<Result[]> {
 			TRIGGER_ID,
 			'evt_t1',
 		);
-		return results('one process on Postgres', trigger, control);
+		await fillIdList(query, setup.trigger);
+		const full = await measure(
+			query,
+			setup.counter,
+			[server.webhookUrl(e2e.triggerPath(setup.trigger))],
+			TRIGGER_ID,
+			'evt_t2',
+		);
+		return results(named('one n8n process on Postgres 17', setup.settings), trigger, control, full);
 	} finally {
 		await server?.stop();
 		await postgres.stop();
@@ -254,6 +318,7 @@ async function queueMode(setup: Setup): Promise<Result[]> {
 		workflows: [setup.trigger, setup.control],
 		publish: [setup.trigger.id, setup.control.id],
 		log: (line) => console.log(`        [queue bring-up] ${line}`),
+		settings: setup.settings,
 	});
 	try {
 		const query = queue.postgres.query.bind(queue.postgres) as Query;
@@ -266,10 +331,54 @@ async function queueMode(setup: Setup): Promise<Result[]> {
 			TRIGGER_ID,
 			'evt_tq',
 		);
-		return results('queue mode', trigger, control);
+		await fillIdList(query, setup.trigger);
+		const full = await measure(
+			query,
+			setup.counter,
+			urls(e2e.triggerPath(setup.trigger)),
+			TRIGGER_ID,
+			'evt_tq2',
+		);
+		return results(
+			named('queue mode (2 webhook processes, 2 workers × 5, Postgres 17)', setup.settings),
+			trigger,
+			control,
+			full,
+		);
 	} finally {
 		await queue.stop();
 	}
+}
+
+/**
+ * CPU per expression isolate in the installed n8n (its own runtime, on its Node 24): what n8n
+ * pays once more per delivery for any start node that is not its own Webhook node.
+ */
+function isolateCost(install: N8nInstall): Result {
+	const bridge = join(
+		install.dir,
+		'node_modules/@n8n/expression-runtime/dist/cjs/bridge/isolated-vm-bridge.js',
+	);
+	const script = `
+		const { IsolatedVmBridge } = require(${JSON.stringify(bridge)});
+		(async () => {
+			for (let i = 0; i < 3; i++) { const b = new IsolatedVmBridge({}); await b.initialize(); await b.dispose(); }
+			const n = 20, start = process.cpuUsage();
+			for (let i = 0; i < n; i++) { const b = new IsolatedVmBridge({}); await b.initialize(); await b.dispose(); }
+			const used = process.cpuUsage(start);
+			console.log(JSON.stringify({ ms: (used.user + used.system) / 1000 / n }));
+		})();`;
+	const out = execFileSync(install.node, ['-e', script], { encoding: 'utf8' });
+	const { ms } = JSON.parse(out.trim().split('\n').pop()!) as { ms: number };
+	return {
+		bench: `Trigger cost, n8n ${install.n8nVersion}’s expression runtime on Node ${install.nodeVersion}`,
+		metric: 'CPU to build one expression isolate (mean of 20 after 3)',
+		measured: round(ms, 1),
+		unit: 'ms',
+		target: 'context (no target)',
+		pass: true,
+		info: true,
+	};
 }
 
 export async function triggerCost(topologies = ['single', 'queue']): Promise<Result[]> {
@@ -280,6 +389,7 @@ export async function triggerCost(topologies = ['single', 'queue']): Promise<Res
 	counter.respond(() => 200);
 	try {
 		const setup: Setup = {
+			settings: n8nSettings(),
 			install,
 			tarball: await e2e.packPackage(resolve(__dirname, '..', '..'), scratch),
 			counter,
@@ -291,7 +401,7 @@ export async function triggerCost(topologies = ['single', 'queue']): Promise<Res
 			trigger: loadLib.loadWorkflow(counter.url, TRIGGER_ID),
 			control: controlWorkflow(counter.url),
 		};
-		const out: Result[] = [];
+		const out: Result[] = [isolateCost(install)];
 		if (topologies.includes('single')) out.push(...(await singleProcess(setup)));
 		if (topologies.includes('queue')) out.push(...(await queueMode(setup)));
 		return out;

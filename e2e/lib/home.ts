@@ -23,6 +23,8 @@ export interface CreateN8nHomeOptions {
 	encryptionKey?: string;
 	/** Parent folder for the temp home (default: the OS temp dir). */
 	parentDir?: string;
+	/** More n8n settings for every process of this home (e.g. an expression engine option). */
+	settings?: Record<string, string>;
 }
 
 /** Fixed (not secret) so every n8n process of a test home decrypts the same credentials. */
@@ -67,6 +69,7 @@ export function createN8nHome(install: N8nInstall, options: CreateN8nHomeOptions
 			NODE_ENV: 'production',
 			// n8n spawns its task runner as plain `node` from PATH: it must be Node 24 as well.
 			PATH: `${dirname(install.node)}:${process.env.PATH ?? ''}`,
+			...options.settings,
 			...extra,
 		});
 

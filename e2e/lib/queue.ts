@@ -34,6 +34,8 @@ export interface QueueOptions {
 	/** An owner account on main (for REST calls such as a manual run, offloaded to the workers). */
 	owner?: { email: string; password: string };
 	log?: (line: string) => void;
+	/** More n8n settings for every process. */
+	settings?: Record<string, string>;
 }
 
 export interface QueueTopology {
@@ -126,7 +128,7 @@ export async function startQueue(options: QueueOptions): Promise<QueueTopology> 
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '8',
 		};
 		const newHome = async (): Promise<N8nHome> => {
-			const home = createN8nHome(options.install);
+			const home = createN8nHome(options.install, { settings: options.settings });
 			homes.push(home);
 			await installPackage(home, options.tarball);
 			return home;
