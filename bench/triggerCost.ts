@@ -263,6 +263,31 @@ interface Setup {
 	control: WorkflowImport & { id: string };
 }
 
+/**
+ * The control's run, then the trigger's from an empty ID list, then the trigger's again with the
+ * list full; `tag` keeps the event IDs of each topology apart.
+ */
+async function measureTopology(
+	query: Query,
+	setup: Setup,
+	urls: (path: string) => string[],
+	topology: string,
+	tag: string,
+): Promise<Result[]> {
+	const triggerUrls = urls(e2e.triggerPath(setup.trigger));
+	const control = await measure(
+		query,
+		setup.counter,
+		urls(CONTROL_PATH),
+		CONTROL_ID,
+		`evt_c${tag}`,
+	);
+	const trigger = await measure(query, setup.counter, triggerUrls, TRIGGER_ID, `evt_t${tag}`);
+	await fillIdList(query, setup.trigger);
+	const full = await measure(query, setup.counter, triggerUrls, TRIGGER_ID, `evt_f${tag}`);
+	return results(topology, trigger, control, full);
+}
+
 async function singleProcess(setup: Setup): Promise<Result[]> {
 	const postgres = await startPostgres(setup.install);
 	const home = e2e.createN8nHome(setup.install, { settings: setup.settings });
@@ -274,35 +299,19 @@ async function singleProcess(setup: Setup): Promise<Result[]> {
 		await importInto(home, env, 'workflow', [setup.trigger, setup.control]);
 		for (const id of [setup.trigger.id, setup.control.id])
 			await e2e.runN8n(home, ['publish:workflow', `--id=${id}`], { env });
-		server = await e2e.startServer(home, {
+		const started = await e2e.startServer(home, {
 			env,
 			webhooks: [e2e.triggerPath(setup.trigger), CONTROL_PATH],
 			readyTimeoutMs: 600_000,
 		});
-		const query = postgres.query.bind(postgres) as Query;
-		const control = await measure(
-			query,
-			setup.counter,
-			[server.webhookUrl(CONTROL_PATH)],
-			CONTROL_ID,
-			'evt_c1',
+		server = started;
+		return await measureTopology(
+			postgres.query.bind(postgres) as Query,
+			setup,
+			(path) => [started.webhookUrl(path)],
+			named('one n8n process on Postgres 17', setup.settings),
+			'1',
 		);
-		const trigger = await measure(
-			query,
-			setup.counter,
-			[server.webhookUrl(e2e.triggerPath(setup.trigger))],
-			TRIGGER_ID,
-			'evt_t1',
-		);
-		await fillIdList(query, setup.trigger);
-		const full = await measure(
-			query,
-			setup.counter,
-			[server.webhookUrl(e2e.triggerPath(setup.trigger))],
-			TRIGGER_ID,
-			'evt_t2',
-		);
-		return results(named('one n8n process on Postgres 17', setup.settings), trigger, control, full);
 	} finally {
 		await server?.stop();
 		await postgres.stop();
@@ -321,29 +330,12 @@ async function queueMode(setup: Setup): Promise<Result[]> {
 		settings: setup.settings,
 	});
 	try {
-		const query = queue.postgres.query.bind(queue.postgres) as Query;
-		const urls = (path: string) => queue.webhookProcesses.map((p) => p.webhookUrl(path));
-		const control = await measure(query, setup.counter, urls(CONTROL_PATH), CONTROL_ID, 'evt_cq');
-		const trigger = await measure(
-			query,
-			setup.counter,
-			urls(e2e.triggerPath(setup.trigger)),
-			TRIGGER_ID,
-			'evt_tq',
-		);
-		await fillIdList(query, setup.trigger);
-		const full = await measure(
-			query,
-			setup.counter,
-			urls(e2e.triggerPath(setup.trigger)),
-			TRIGGER_ID,
-			'evt_tq2',
-		);
-		return results(
+		return await measureTopology(
+			queue.postgres.query.bind(queue.postgres) as Query,
+			setup,
+			(path) => queue.webhookProcesses.map((p) => p.webhookUrl(path)),
 			named('queue mode (2 webhook processes, 2 workers × 5, Postgres 17)', setup.settings),
-			trigger,
-			control,
-			full,
+			'q',
 		);
 	} finally {
 		await queue.stop();
