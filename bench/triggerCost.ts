@@ -92,6 +92,10 @@ function controlWorkflow(receiverUrl: string): WorkflowImport & { id: string } {
 
 interface Run {
 	walBytesPerEvent: number;
+	/** The part of it that touched n8n's dedupe store (the trigger's ID list and its lock). */
+	storeWalBytesPerEvent: number;
+	/** Of that, full-page images (a page's first change after a checkpoint). */
+	storeFpiBytesPerEvent: number;
 	deliveriesPerSecond: number;
 	distinctRuns: number;
 	runs: number;
@@ -116,6 +120,56 @@ async function fillIdList(query: Query, trigger: WorkflowImport & { id: string }
 		 ON CONFLICT ("workflowId", context) DO UPDATE SET value = EXCLUDED.value`,
 		[trigger.id, `n:${node.id}`, SEEN_CAPACITY],
 	);
+}
+
+/**
+ * Postgres keeps the run's WAL (it is read back for the breakdown) and can read it: pg_walinspect
+ * ships with the embedded Postgres.
+ */
+async function prepareWalInspection(query: Query): Promise<void> {
+	await query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+	await query("ALTER SYSTEM SET wal_keep_size = '4GB'");
+	await query('SELECT pg_reload_conf()');
+}
+
+/**
+ * WAL records between two positions that changed `processed_data` (its heap, TOAST and indexes):
+ * what the dedupe store cost, read back record by record.
+ */
+async function storeWal(
+	query: Query,
+	start: string,
+	end: string,
+): Promise<{ bytes: number; fpi: number }> {
+	await e2e.pollUntil(
+		'the WAL to be flushed',
+		async () => {
+			const [row] = await query<{ behind: boolean }>(
+				'SELECT pg_current_wal_flush_lsn() < $1::pg_lsn AS behind',
+				[end],
+			);
+			return row.behind ? undefined : true;
+		},
+		{ timeoutMs: 30_000, intervalMs: 100 },
+	);
+	const [row] = await query<{ bytes: string | null; fpi: string | null }>(
+		`WITH tables AS (
+		   SELECT oid FROM pg_class WHERE relname = 'processed_data'
+		   UNION SELECT reltoastrelid FROM pg_class WHERE relname = 'processed_data'
+		 ), nodes AS (
+		   SELECT relfilenode FROM pg_class WHERE oid IN (SELECT oid FROM tables)
+		   UNION SELECT c.relfilenode FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		    WHERE i.indrelid IN (SELECT oid FROM tables)
+		 ), records AS (
+		   SELECT start_lsn, max(record_length) AS length, sum(coalesce(block_fpi_length, 0)) AS fpi
+		     FROM pg_get_wal_block_info($1::pg_lsn, $2::pg_lsn)
+		    WHERE relfilenode IN (SELECT relfilenode FROM nodes)
+		    GROUP BY start_lsn
+		 )
+		 SELECT sum(length) AS bytes, sum(fpi) AS fpi FROM records`,
+		[start, end],
+	);
+	return { bytes: Number(row.bytes ?? 0), fpi: Number(row.fpi ?? 0) };
 }
 
 async function measure(
@@ -154,17 +208,27 @@ async function measure(
 		},
 		{ timeoutMs: 20 * 60_000, intervalMs: 500 },
 	);
-	const [{ bytes }] = await query<{ bytes: string }>(
-		'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes',
+	const [{ bytes, end }] = await query<{ bytes: string; end: string }>(
+		'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes, pg_current_wal_lsn() AS end',
 		[start],
+	);
+	const store = await storeWal(query, start, end);
+	// How long each execution took on its worker: slots held longer cap a worker's throughput.
+	const [{ mean }] = await query<{ mean: string }>(
+		`SELECT round(avg(extract(epoch FROM "stoppedAt" - "startedAt")) * 1000) AS mean
+		   FROM (SELECT * FROM execution_entity WHERE "workflowId" = $1
+		          ORDER BY id DESC LIMIT $2) latest`,
+		[workflowId, load.accepted],
 	);
 	const ids = loadLib.receivedEventIds(counter.received.slice(before));
 	const seconds = (Date.parse(String(finished.last)) - load.sendStartedAt) / 1000;
 	console.log(
-		`        ${workflowId}: ${bytes} WAL bytes, ${load.eventIds.length} events in ${seconds} s, ${ids.length} runs; load ${loadavg().join(' ')}`,
+		`        ${workflowId}: ${bytes} WAL bytes (dedupe store ${store.bytes}, of which full pages ${store.fpi}), ${load.eventIds.length} events in ${seconds} s, ${ids.length} runs, executions ${mean} ms on average; load ${loadavg().join(' ')}`,
 	);
 	return {
 		walBytesPerEvent: Math.round(Number(bytes) / load.eventIds.length),
+		storeWalBytesPerEvent: Math.round(store.bytes / load.eventIds.length),
+		storeFpiBytesPerEvent: Math.round(store.fpi / load.eventIds.length),
 		deliveriesPerSecond: round(load.eventIds.length / seconds, 1),
 		distinctRuns: new Set(ids).size,
 		runs: ids.length,
@@ -179,6 +243,8 @@ function results(topology: string, trigger: Run, control: Run, full: Run): Resul
 	const walRatio = round(trigger.walBytesPerEvent / control.walBytesPerEvent, 2);
 	const speedRatio = round(trigger.deliveriesPerSecond / control.deliveriesPerSecond, 2);
 	const note = `trigger ${trigger.runs} runs (${trigger.distinctRuns} distinct), load ${trigger.load}; control ${control.runs} runs, load ${control.load}`;
+	const store = (run: Run) =>
+		`dedupe store ${run.storeWalBytesPerEvent} B per event (full pages ${run.storeFpiBytesPerEvent} B)`;
 	return [
 		{
 			bench,
@@ -189,7 +255,7 @@ function results(topology: string, trigger: Run, control: Run, full: Run): Resul
 			ratio: walRatio,
 			target: '≤ 2× the Webhook node',
 			pass: walRatio <= 2,
-			note,
+			note: `${note}; ${store(trigger)}, control's ${control.storeWalBytesPerEvent} B`,
 		},
 		{
 			bench,
@@ -212,7 +278,7 @@ function results(topology: string, trigger: Run, control: Run, full: Run): Resul
 			ratio: round(full.walBytesPerEvent / control.walBytesPerEvent, 2),
 			target: '≤ 2× the Webhook node',
 			pass: full.walBytesPerEvent / control.walBytesPerEvent <= 2,
-			note: `${full.runs} runs (${full.distinctRuns} distinct), ${full.deliveriesPerSecond} deliveries/s, load ${full.load}`,
+			note: `${full.runs} runs (${full.distinctRuns} distinct), ${full.deliveriesPerSecond} deliveries/s, load ${full.load}; ${store(full)}`,
 		},
 	];
 }
@@ -275,6 +341,7 @@ async function measureTopology(
 	tag: string,
 ): Promise<Result[]> {
 	const triggerUrls = urls(e2e.triggerPath(setup.trigger));
+	await prepareWalInspection(query);
 	const control = await measure(
 		query,
 		setup.counter,
