@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { runtime } from '../FormantAi/transport';
 import { acquire, confirm, foreignSlotError, release, slotUserAfter } from './lock';
 
 export { LOCK_STALE_MS } from './lock';
@@ -16,6 +17,17 @@ export const SEEN_CAPACITY = 10_000;
 /** The most IDs one claim sends to the store (a burst beyond it is claimed in several). */
 const MAX_BATCH = 500;
 
+/**
+ * While executions overlap, a batch waits this long for more claims before it takes the lock.
+ * Every write rewrites the whole ID list, and a queue-mode worker runs only a few executions at
+ * once, so without the wait most writes would carry one ID. Claims that come one at a time (each
+ * after the last was written) never wait.
+ */
+export const GATHER_MS = 250;
+
+/** Executions count as overlapping for this long after a claim found another one in progress. */
+export const OVERLAP_WITHIN_MS = 2_000;
+
 interface Waiting {
 	ctx: IExecuteFunctions;
 	eventId: string;
@@ -23,12 +35,13 @@ interface Waiting {
 }
 
 /**
- * Claims waiting in one process, per trigger node. While a claim is in flight the next ones
- * gather, then go to the store together: one lock and one write for a whole burst, so the store's
- * speed (sqlite's single writer, a worker's round trips to Postgres) does not cap how many events
- * per second the trigger takes.
+ * Claims waiting in one process, per trigger node. While a claim is in flight (or a batch waits
+ * for company) the next ones gather, then go to the store together: one lock and one write for a
+ * whole burst, so the store's speed (sqlite's single writer, a worker's round trips to Postgres)
+ * does not cap how many events per second the trigger takes. `overlapAt` is when a claim last
+ * found the slot busy.
  */
-export type Claims = Map<string, { waiting: Waiting[]; busy: boolean }>;
+export type Claims = Map<string, { waiting: Waiting[]; busy: boolean; overlapAt: number }>;
 const processClaims: Claims = new Map();
 
 /**
@@ -66,8 +79,14 @@ async function claimBatch(waiting: Waiting[]): Promise<void> {
 async function drain(claims: Claims, key: string): Promise<void> {
 	const slot = claims.get(key)!;
 	slot.busy = true;
-	while (slot.waiting.length > 0) await claimBatch(slot.waiting);
-	claims.delete(key);
+	try {
+		while (slot.waiting.length > 0) {
+			if (runtime.now() - slot.overlapAt < OVERLAP_WITHIN_MS) await runtime.sleep(GATHER_MS);
+			await claimBatch(slot.waiting);
+		}
+	} finally {
+		slot.busy = false;
+	}
 }
 
 /**
@@ -83,8 +102,9 @@ export async function claimEvent(
 	const user = slotUserAfter(this);
 	if (user !== undefined) throw foreignSlotError(this, user);
 	const key = `${this.getWorkflow().id ?? ''}/${this.getNode().id}`;
-	if (!claims.has(key)) claims.set(key, { waiting: [], busy: false });
+	if (!claims.has(key)) claims.set(key, { waiting: [], busy: false, overlapAt: -Infinity });
 	const slot = claims.get(key)!;
+	if (slot.busy) slot.overlapAt = runtime.now();
 	const outcome = new Promise<{ won: boolean } | { error: unknown }>((settle) =>
 		slot.waiting.push({ ctx: this, eventId, settle }),
 	);

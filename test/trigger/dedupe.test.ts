@@ -1,7 +1,13 @@
 import { mock } from 'jest-mock-extended';
 import type { IDataObject, IExecuteFunctions, NodeTypeAndVersion } from 'n8n-workflow';
 
-import { claimEvent, type Claims, LOCK_STALE_MS } from '../../nodes/FormantAiTrigger/dedupe';
+import {
+	claimEvent,
+	type Claims,
+	GATHER_MS,
+	LOCK_STALE_MS,
+	OVERLAP_WITHIN_MS,
+} from '../../nodes/FormantAiTrigger/dedupe';
 import { dedupeHelpers, nodeWithDefaults } from './context';
 import { MemoryDedupe } from './dedupeStore';
 import { VirtualTime } from './virtualTime';
@@ -120,7 +126,7 @@ describe("claiming an event across processes (n8n's dedupe store, queue-mode wor
 		expect(won.slice(0, 50).every(Boolean)).toBe(true);
 		// The batch is taken once the lock is held: all 100 claims go as one, each ID once.
 		expect(sizes).toEqual([50]);
-		expect(one.size).toBe(0);
+		expect([...one.values()].map((slot) => [slot.waiting.length, slot.busy])).toEqual([[0, false]]);
 	});
 
 	it('claims that arrive while another process holds the lock go in one write', async () => {
@@ -146,6 +152,60 @@ describe("claiming an event across processes (n8n's dedupe store, queue-mode wor
 		expect(won.every(Boolean)).toBe(true);
 		expect(sizes).toEqual([1, 10]);
 		expect(seen.list(contextData)).toHaveLength(11);
+	});
+
+	it('overlapping executions on a worker (a claim every 100 ms, each store call 20 ms) wait for company: 20 claims, 7 writes (20 without the wait)', async () => {
+		const seen = new MemoryDedupe();
+		const sizes: number[] = [];
+		const slowStore: ExecutionOptions = {
+			transit: async (phase, name, args) => {
+				if (phase !== 'send') return;
+				if (name === 'checkProcessedAndRecord' && args[1] === 'node') {
+					sizes.push((args[0] as unknown[]).length);
+				}
+				await time.sleep(20);
+			},
+		};
+		const one = worker();
+		const waited: number[] = [];
+		const claims = Array.from({ length: 20 }, async (_, i) => {
+			await time.sleep(i * 100);
+			const arrived = time.now;
+			const won = await claim(seen, `evt_o${i}`, one, slowStore);
+			waited.push(time.now - arrived);
+			return won;
+		});
+		const won = await time.run(Promise.all(claims));
+		expect(won.every(Boolean)).toBe(true);
+		expect(seen.list(contextData)).toHaveLength(20);
+		// A batch takes 5 store calls (100 ms): without the wait, each claim finds the last written
+		// and goes alone. With it, the first goes alone and then 2 to 4 go together.
+		expect(sizes).toEqual([1, 3, 4, 3, 4, 3, 2]);
+		// No claim waits more than the gathering wait plus the batch before it and its own.
+		expect(Math.max(...waited)).toBeLessThanOrEqual(GATHER_MS + 2 * 5 * 20);
+	});
+
+	it('claims that come one at a time (each after the last was written) never wait', async () => {
+		const seen = new MemoryDedupe();
+		const one = worker();
+		const won: boolean[] = [];
+		await time.run(
+			(async () => {
+				for (let i = 0; i < 10; i++) won.push(await claim(seen, `evt_s${i}`, one));
+			})(),
+		);
+		expect(won.every(Boolean)).toBe(true);
+		expect(time.now).toBe(0);
+	});
+
+	it('a claim after executions stopped overlapping goes at once', async () => {
+		const seen = new MemoryDedupe();
+		const one = worker();
+		await time.run(Promise.all([0, 1, 2].map(async (i) => await claim(seen, `evt_p${i}`, one))));
+		await time.run(time.until(time.now + OVERLAP_WITHIN_MS));
+		const before = time.now;
+		await time.run(claim(seen, 'evt_later', one));
+		expect(time.now).toBe(before);
 	});
 
 	it('the first claim ever, on two processes at once: one creates the lock row, the other waits and follows', async () => {
