@@ -275,6 +275,8 @@ export interface FaultTally {
 	gaveUp: number;
 	/** Events lost although one of their deliveries was answered 2xx. */
 	lostAfter2xx: number;
+	/** Of those, events accepted twice (the original and its copy both answered 2xx). */
+	lostAfterCopy: number;
 	statuses: Record<number, number>;
 }
 
@@ -293,6 +295,7 @@ export function tally(run: FaultRunResult, load: LoadResult, records: OutcomeRec
 		copies: load.resent,
 		gaveUp: load.gaveUp,
 		lostAfter2xx: lostIds.filter((id) => load.acceptedEventIds.has(id)).length,
+		lostAfterCopy: lostIds.filter((id) => load.acceptedTwiceEventIds.has(id)).length,
 		statuses: load.genuineStatuses,
 	};
 }

@@ -51,6 +51,8 @@ export interface LoadResult {
 	resent: number;
 	/** Events with at least one delivery answered 2xx. */
 	acceptedEventIds: Set<string>;
+	/** Events two of whose deliveries were answered 2xx (the original and its copy). */
+	acceptedTwiceEventIds: Set<string>;
 	forgedStatuses: Record<number, number>;
 	unsignedStatuses: Record<number, number>;
 	/** 2xx answers to genuine deliveries: each is an execution n8n recorded. */
@@ -148,6 +150,7 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
 		retried: 0,
 		resent: 0,
 		acceptedEventIds: new Set(),
+		acceptedTwiceEventIds: new Set(),
 		forgedStatuses: {},
 		unsignedStatuses: {},
 		accepted: 0,
@@ -177,6 +180,7 @@ export async function driveLoad(options: LoadOptions): Promise<LoadResult> {
 			options.onAnswer?.(answer.status);
 			if (answer.status >= 200 && answer.status < 300) {
 				result.accepted++;
+				if (result.acceptedEventIds.has(eventId)) result.acceptedTwiceEventIds.add(eventId);
 				result.acceptedEventIds.add(eventId);
 				then?.();
 				return;
